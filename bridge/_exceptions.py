@@ -1,0 +1,175 @@
+"""The whole error tree of the bridge.
+
+Every error a caller can see is one of these; foreign exceptions (httpx, msal,
+OS errors) are translated at a single seam and chained with ``from exc``::
+
+    BridgeError
+    ├── SpecError              the YAML spec is inconsistent (a bug of ours)
+    ├── BindingError           bad input: parameter set, missing/extra parameter,
+    │   │                      wrong type or value at a key path; nothing was sent
+    │   └── ParameterSetError  the parameter set cannot be resolved
+    ├── AuthenticationError    no connection, or the identity provider said no
+    ├── TransportError         the request did not get a Graph answer
+    │   ├── TimeoutError_      connect/read/write/pool timed out
+    │   ├── NetworkError       connection refused, reset, dropped, TLS failure
+    │   └── RetryExhaustedError  throttled/unavailable until the retry budget ran out
+    ├── GraphError             Graph answered with an OData error envelope
+    └── ProtocolError          a malformed message on the PowerShell bridge protocol
+
+Each class has a stable ``error_id`` that the PowerShell shim uses as the
+FullyQualifiedErrorId prefix, and a PowerShell ``category``
+(System.Management.Automation.ErrorCategory name).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Mapping, Optional
+
+__all__ = [
+    "BridgeError",
+    "SpecError",
+    "BindingError",
+    "ParameterSetError",
+    "AuthenticationError",
+    "TransportError",
+    "TimeoutError_",
+    "NetworkError",
+    "RetryExhaustedError",
+    "GraphError",
+    "ProtocolError",
+]
+
+
+class BridgeError(Exception):
+    """Base class of every error raised by the bridge."""
+
+    error_id: str = "BridgeError"
+    category: str = "NotSpecified"
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready description, used by the PowerShell protocol."""
+        return {"type": type(self).__name__, "errorId": self.error_id,
+                "category": self.category, "message": str(self)}
+
+
+class SpecError(BridgeError):
+    """The spec files are inconsistent; a bug in the package, not in the input."""
+
+    error_id = "SpecError"
+    category = "InvalidData"
+
+
+class BindingError(BridgeError, ValueError):
+    """Input that cannot be bound to the cmdlet's contract. Nothing was sent.
+
+    Attributes:
+        parameter: the PowerShell parameter name (``"BodyParameter"``), or None.
+        path: the full key path (``"BodyParameter.Schema.Directories[0].Name"``),
+            or the parameter name when the problem is the whole value.
+        expected: what would have been accepted, in words.
+        value: the offending value's repr (truncated), or None.
+    """
+
+    error_id = "BindingError"
+    category = "InvalidArgument"
+
+    def __init__(self, message: str, *, parameter: Optional[str] = None,
+                 path: Optional[str] = None, expected: Optional[str] = None,
+                 value: Any = None) -> None:
+        super().__init__(message)
+        self.parameter = parameter
+        self.path = path or parameter
+        self.expected = expected
+        self.value = value
+
+    def to_dict(self) -> dict[str, Any]:
+        data = super().to_dict()
+        data.update(parameter=self.parameter, path=self.path, expected=self.expected)
+        return data
+
+
+class ParameterSetError(BindingError):
+    """The supplied parameters match no parameter set, or more than one."""
+
+    error_id = "AmbiguousParameterSet"
+    category = "InvalidArgument"
+
+
+class AuthenticationError(BridgeError):
+    """Not connected, or the identity provider refused to issue a token."""
+
+    error_id = "AuthenticationError"
+    category = "AuthenticationError"
+
+
+class TransportError(BridgeError):
+    """The request did not reach Graph, or no Graph answer came back."""
+
+    error_id = "TransportError"
+    category = "ConnectionError"
+
+
+class TimeoutError_(TransportError):
+    """A connect, read, write or pool timeout expired."""
+
+    error_id = "Timeout"
+    category = "OperationTimeout"
+
+
+class NetworkError(TransportError):
+    """The connection failed: refused, reset, dropped or TLS verification failed."""
+
+    error_id = "NetworkError"
+
+
+class RetryExhaustedError(TransportError):
+    """Graph kept throttling (429) or being unavailable (503/504) past the retry budget."""
+
+    error_id = "RetryExhausted"
+    category = "LimitsExceeded"
+
+
+class GraphError(BridgeError):
+    """Graph answered with an error status and (usually) an OData error envelope.
+
+    Attributes:
+        status: HTTP status code.
+        code: Graph's ``error.code`` (``"Request_ResourceNotFound"``).
+        message: Graph's ``error.message``.
+        request_id / client_request_id / date: from ``error.innerError`` or headers.
+        inner_error: the raw ``innerError`` mapping.
+    """
+
+    category = "InvalidOperation"
+
+    def __init__(self, status: int, code: str, message: str, *,
+                 request_id: Optional[str] = None,
+                 client_request_id: Optional[str] = None,
+                 date: Optional[str] = None,
+                 inner_error: Optional[Mapping[str, Any]] = None) -> None:
+        super().__init__(f"[{code}] : {message}")
+        self.status = status
+        self.code = code
+        self.message = message
+        self.request_id = request_id
+        self.client_request_id = client_request_id
+        self.date = date
+        self.inner_error = dict(inner_error or {})
+
+    @property
+    def error_id(self) -> str:  # type: ignore[override]
+        return self.code
+
+    def to_dict(self) -> dict[str, Any]:
+        data = super().to_dict()
+        data.update(status=self.status, code=self.code, graphMessage=self.message,
+                    requestId=self.request_id, clientRequestId=self.client_request_id,
+                    date=self.date, innerError=self.inner_error)
+        return data
+
+
+class ProtocolError(BridgeError):
+    """A malformed or unsupported message on the bridge protocol."""
+
+    error_id = "ProtocolError"
+    category = "ProtocolError"

@@ -1,0 +1,81 @@
+"""The request a call would send: method, path, headers and the exact JSON body.
+
+A :class:`GraphRequest` is what binding produces and what a transport sends.
+It is independent of any connection: the path is relative to the Graph
+endpoint and API version (``/applications/{id}/synchronization/jobs``), and
+:meth:`GraphRequest.url` joins it with a concrete base.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any, Mapping, Optional
+from urllib.parse import quote
+
+__all__ = ["GraphRequest", "DEFAULT_GRAPH_ENDPOINT", "DEFAULT_API_VERSION", "API_VERSIONS",
+           "encode_json", "jobs_path"]
+
+DEFAULT_GRAPH_ENDPOINT = "https://graph.microsoft.com"
+DEFAULT_API_VERSION = "v1.0"
+API_VERSIONS = ("v1.0", "beta")
+
+
+def encode_json(value: Any) -> bytes:
+    """Serialize the body the one way every path uses: compact, UTF-8, key order kept.
+
+    Same input gives byte-identical JSON whichever parameter set expressed it,
+    because binding builds the dict in the spec's property order.
+    """
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"),
+                      allow_nan=False).encode("utf-8")
+
+
+def jobs_path(application_id: str) -> str:
+    """``/applications/{id}/synchronization/jobs`` with the id percent-encoded.
+
+    Every character outside RFC 3986's unreserved set is encoded (``safe=""``),
+    so no id can add a path segment, a query or a fragment.
+    """
+    return f"/applications/{quote(application_id, safe='')}/synchronization/jobs"
+
+
+@dataclass(frozen=True)
+class GraphRequest:
+    """One Graph request, ready to send.
+
+    Parameters:
+        method: HTTP method (``"POST"``).
+        path: path below ``{endpoint}/{api_version}``, already percent-encoded.
+        body: the JSON body as a Python value (dicts in the spec's key order), or None.
+        headers: extra headers (``Content-Type`` is implied by a body).
+        parameter_set: the parameter set the call resolved to.
+        warnings: binding warnings (unknown keys kept as additional properties).
+    """
+
+    method: str
+    path: str
+    body: Optional[Any] = None
+    headers: Mapping[str, str] = field(default_factory=dict)
+    parameter_set: Optional[str] = None
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def content(self) -> bytes:
+        """The exact bytes that go on the wire (empty without a body)."""
+        return b"" if self.body is None else encode_json(self.body)
+
+    def url(self, endpoint: str = DEFAULT_GRAPH_ENDPOINT,
+            api_version: str = DEFAULT_API_VERSION) -> str:
+        """The absolute URL against a Graph endpoint and API version."""
+        return f"{endpoint.rstrip('/')}/{api_version}{self.path}"
+
+    def to_dict(self, endpoint: str = DEFAULT_GRAPH_ENDPOINT,
+                api_version: str = DEFAULT_API_VERSION) -> dict[str, Any]:
+        """A JSON-ready view, as ``what_if`` / ``-WhatIf`` show it."""
+        headers = dict(self.headers)
+        if self.body is not None:
+            headers.setdefault("Content-Type", "application/json")
+        return {"method": self.method, "url": self.url(endpoint, api_version),
+                "headers": headers, "body": self.body,
+                "parameterSet": self.parameter_set, "warnings": list(self.warnings)}

@@ -1,0 +1,8 @@
+"""Shared pytest setup: the repository root on sys.path (for scripts.codegen)."""
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
