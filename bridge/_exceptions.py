@@ -123,10 +123,27 @@ class NetworkError(TransportError):
 
 
 class RetryExhaustedError(TransportError):
-    """Graph kept throttling (429) or being unavailable (503/504) past the retry budget."""
+    """Graph kept throttling (429) or being unavailable (503/504) past the retry budget.
+
+    Attributes:
+        last_error: the :class:`GraphError` of the last answer (also ``__cause__``).
+        attempts: how many times the request was sent.
+    """
 
     error_id = "RetryExhausted"
     category = "LimitsExceeded"
+
+    def __init__(self, message: str, *, last_error: Optional["GraphError"] = None,
+                 attempts: Optional[int] = None) -> None:
+        super().__init__(message)
+        self.last_error = last_error
+        self.attempts = attempts
+
+    def to_dict(self) -> dict[str, Any]:
+        data = super().to_dict()
+        data.update(attempts=self.attempts,
+                    lastError=self.last_error.to_dict() if self.last_error else None)
+        return data
 
 
 class GraphError(BridgeError):

@@ -108,10 +108,10 @@ class ManagedIdentityTokenProvider:
         self._lock = threading.Lock()
         self._token: Optional[tuple[str, float]] = None
         self._msal_client: Any = None
-        msal_mi = _msal_managed_identity_client() if use_msal else None
-        if msal_mi is not None:
+        self._msal_factory = _msal_managed_identity_client() if use_msal else None
+        if self._msal_factory is not None:
             self.source = "msal"
-            self._msal_client = msal_mi(client_id, MsalHttpClient(self._http, timeout))
+            self._msal_client = self._msal_factory(client_id, MsalHttpClient(self._http, timeout))
         else:
             self.source = detect_source(self._environ)
             if self.source == "AzureArc":
@@ -142,9 +142,9 @@ class ManagedIdentityTokenProvider:
 
     # -- msal >= 1.29
     def _acquire_with_msal(self, force_refresh: bool) -> tuple[str, float]:
-        if force_refresh:
-            self._msal_client = _msal_managed_identity_client()(  # type: ignore[misc]
-                self.client_id, MsalHttpClient(self._http))
+        if force_refresh and self._msal_factory is not None:
+            # ManagedIdentityClient has no force-refresh switch: a fresh client has an empty cache.
+            self._msal_client = self._msal_factory(self.client_id, MsalHttpClient(self._http))
         with map_exceptions("managed identity", auth=True):
             result = self._msal_client.acquire_token_for_client(resource=self.resource)
         if not isinstance(result, dict) or "access_token" not in result:
@@ -210,7 +210,7 @@ def _msal_managed_identity_client() -> Any:
         import msal
     except ImportError:  # pragma: no cover
         return None
-    client_cls = getattr(msal, "ManagedIdentityClient", None)
+    client_cls: Any = getattr(msal, "ManagedIdentityClient", None)
     if client_cls is None:
         return None
 

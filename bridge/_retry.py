@@ -115,8 +115,8 @@ class RetryPolicy:
 
         ``retry_delay * 2**(n-1)`` plus up to one ``retry_delay`` of jitter, at most 180 s.
         """
-        base = self.retry_delay * (2 ** max(0, retry_number - 1))
-        return min(MAX_RETRY_DELAY, base + self.retry_delay * rand())
+        base = float(self.retry_delay) * float(2 ** max(0, retry_number - 1))
+        return float(min(MAX_RETRY_DELAY, base + float(self.retry_delay) * rand()))
 
     def wait_for(self, retry_number: int, retry_after: Optional[str],
                  now: Optional[float] = None) -> float:

@@ -102,7 +102,9 @@ def to_json_datetime(value: Any) -> str:
         dt = parse_datetime(value)
     else:
         raise ValueError(f"expected a datetime or an ISO 8601 string, got {_describe(value)}")
-    text = dt.strftime("%Y-%m-%dT%H:%M:%S")
+    # Not strftime: it does not zero-pad years before 1000 on glibc.
+    text = (f"{dt.year:04d}-{dt.month:02d}-{dt.day:02d}T"
+            f"{dt.hour:02d}:{dt.minute:02d}:{dt.second:02d}")
     if dt.microsecond:
         text += ("." + f"{dt.microsecond:06d}").rstrip("0")
     return text + "Z"

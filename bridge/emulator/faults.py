@@ -161,11 +161,18 @@ class FaultPlan:
         with self._lock:
             self._faults = []
 
-    def take(self, route: str) -> Optional[Fault]:
-        """Consume one use of the first fault matching ``route``; None when none applies."""
+    def take(self, route: str, kinds: Optional[Iterable[str]] = None) -> Optional[Fault]:
+        """Consume one use of the first fault matching ``route`` (and ``kinds``, if given).
+
+        Returns None when no fault applies. Inner ``$batch`` requests pass
+        ``kinds`` so that connection-level faults are left for top-level requests.
+        """
+        allowed = None if kinds is None else set(kinds)
         with self._lock:
             for fault in self._faults:
                 if fault.count == 0 or fault.route not in (route, "*"):
+                    continue
+                if allowed is not None and fault.kind not in allowed:
                     continue
                 if fault.count > 0:
                     fault.count -= 1
@@ -173,15 +180,6 @@ class FaultPlan:
                 self._applied_total += 1
                 return fault
         return None
-
-    def peek(self, route: str, kinds: Iterable[str]) -> bool:
-        """Whether a fault of one of ``kinds`` would apply to ``route`` (nothing consumed)."""
-        wanted = set(kinds)
-        with self._lock:
-            for fault in self._faults:
-                if fault.count != 0 and fault.route in (route, "*"):
-                    return fault.kind in wanted
-        return False
 
     @property
     def applied_total(self) -> int:

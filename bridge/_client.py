@@ -1,0 +1,567 @@
+"""Send a :class:`GraphRequest`: token, client-request-id, retries, and a create that is never doubled.
+
+:class:`GraphClient` sends requests over a connection's pooled httpx client:
+
+* ``Authorization: Bearer`` from the connection's token provider; after a 401
+  the token is refreshed once and the request sent again (a caller-supplied
+  token cannot be refreshed: that is an :class:`AuthenticationError`).
+* a fresh ``client-request-id`` GUID on every HTTP request (retries included),
+  which Graph echoes and :class:`GraphError` carries; ``Retry-Attempt: n`` on
+  the n-th retry, as the SDK's retry handler sends it.
+* 429/503/504 are retried as :mod:`bridge._retry` describes; when the budget
+  runs out, :class:`RetryExhaustedError` carries the last :class:`GraphError`.
+  Connection failures before the request left (connect errors, pool timeouts)
+  are retried the same way; failures after it may have arrived are retried
+  only for idempotent methods (GET, HEAD, OPTIONS, PUT, DELETE).
+
+:meth:`GraphClient.create` adds the rule that **a POST is never sent twice
+blindly.** When its outcome is unknown -- the connection dropped or a read
+timed out after the request may have arrived, Graph answered 504, or the 2xx
+body was unreadable -- the client first lists the collection (GET on the same
+path, following ``@odata.nextLink``) and looks for the object the POST may have
+created, by :func:`find_created`:
+
+    a listed object matches when, for every property the POST sent, it has the
+    same value after normalising: keys compared case-insensitively, numbers by
+    value (1 == 1.0), ISO 8601 date-times as instants (``Z`` == ``+00:00``,
+    any fraction length), lists element by element in order, objects
+    recursively (properties Graph adds are ignored), and a property sent as
+    null matches null or absent. ``templateId`` is thus always compared. Among
+    several matches the last listed is taken.
+
+If one matches it is returned; only if none does is the POST sent again. The
+limit of the rule: an identical object that existed before the call is taken
+as the one just created -- the call then returns it instead of creating a
+second, identical one, so it never creates a duplicate, but it may report an
+older object as new. If the listing itself fails the original error is raised
+(the outcome stays unknown, and nothing is re-sent).
+
+Malformed JSON in a 2xx answer is a :class:`TransportError` ("Graph answered
+201 Created with a body that is not valid JSON") -- except in :meth:`create`,
+which first looks for the created object as above and returns it when found.
+
+Usage::
+
+    client = GraphClient(connection, api_version="v1.0", max_retry=3)
+    job = client.create(GraphRequest("POST", jobs_path(app_id), body={"templateId": "AWS"}))
+
+Module-level settings mirror the SDK's session state: :func:`set_request_context`
+/ :func:`get_request_context` (Set-/Get-MgRequestContext) and
+:func:`select_profile` / :func:`get_profile` (the API version, default v1.0).
+:func:`get_default_client` builds the client for the default connection.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import threading
+import time
+import uuid
+from dataclasses import dataclass, replace
+from datetime import datetime, timezone
+from typing import Any, Callable, Mapping, Optional, Union
+
+import httpx
+
+from ._auth import MISSING_AUTH_CONTEXT, Connection, get_connection
+from ._environments import GraphEnvironment
+from ._exceptions import (AuthenticationError, BindingError, BridgeError, GraphError,
+                          NetworkError, RetryExhaustedError, TimeoutError_, TransportError)
+from ._redact import redact
+from ._request import API_VERSIONS, DEFAULT_API_VERSION, GraphRequest
+from ._retry import RETRY_STATUSES, RetryPolicy
+from ._transport import (GraphResponse, build_http_client, graph_error_from_response,
+                         http_logger, log_exchange, map_exceptions, request_maybe_sent,
+                         status_name)
+
+__all__ = ["GraphClient", "RequestContext", "get_default_client", "set_request_context",
+           "get_request_context", "reset_request_context", "select_profile", "get_profile",
+           "find_created", "values_match", "DEFAULT_CLIENT_TIMEOUT"]
+
+_IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
+_MAX_LIST_PAGES = 50
+
+
+# --------------------------------------------------------------------------- matching
+
+_ISO_DATETIME = re.compile(
+    r"^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2})?)(?:\.(\d+))?(Z|[+-]\d{2}:?\d{2})?$", re.IGNORECASE)
+
+
+def _as_instant(value: str) -> Optional[datetime]:
+    match = _ISO_DATETIME.match(value.strip())
+    if not match:
+        return None
+    base, fraction, zone = match.groups()
+    micro = (fraction or "0")[:6].ljust(6, "0")
+    if zone is None or zone.upper() == "Z":
+        zone = "+00:00"
+    elif ":" not in zone:
+        zone = zone[:3] + ":" + zone[3:]
+    if len(base) == 16:
+        base += ":00"
+    try:
+        return datetime.fromisoformat(f"{base}.{micro}{zone}").astimezone(timezone.utc)
+    except ValueError:
+        return None
+
+
+def values_match(sent: Any, found: Any) -> bool:
+    """Whether a listed value is what was sent, under :func:`find_created`'s normalisation."""
+    if sent is None:
+        return found is None
+    if isinstance(sent, bool) or isinstance(found, bool):
+        return isinstance(sent, bool) and isinstance(found, bool) and sent == found
+    if isinstance(sent, (int, float)) and isinstance(found, (int, float)):
+        return math.isclose(float(sent), float(found), rel_tol=1e-12, abs_tol=0.0) \
+            or sent == found
+    if isinstance(sent, str) and isinstance(found, str):
+        if sent == found:
+            return True
+        a, b = _as_instant(sent), _as_instant(found)
+        return a is not None and b is not None and a == b
+    if isinstance(sent, Mapping) and isinstance(found, Mapping):
+        lowered = {str(k).lower(): v for k, v in found.items()}
+        for key, value in sent.items():
+            key_l = str(key).lower()
+            if key_l not in lowered:
+                if value is None:
+                    continue
+                return False
+            if not values_match(value, lowered[key_l]):
+                return False
+        return True
+    if isinstance(sent, (list, tuple)) and isinstance(found, (list, tuple)):
+        return len(sent) == len(found) and all(values_match(a, b) for a, b in zip(sent, found))
+    return False
+
+
+def find_created(items: list[Any], body: Any) -> Optional[dict[str, Any]]:
+    """The listed object a POST of ``body`` may have created, or None (see the module doc)."""
+    if not isinstance(body, Mapping) or not body:
+        return None
+    for item in reversed(items):
+        if isinstance(item, dict) and values_match(body, item):
+            return item
+    return None
+
+
+# --------------------------------------------------------------------------- settings
+
+@dataclass(frozen=True)
+class RequestContext:
+    """Get-MgRequestContext: the retry budget and the HTTP client timeout.
+
+    Parameters:
+        max_retry: retries after the first attempt, 0..10 (SDK default 3).
+        retry_delay: seconds, base of the backoff, 0..180 (SDK default 3).
+        max_retry_time: seconds the retries may take, 0..180, 0 = 180 (RetriesTimeLimit).
+        client_timeout: seconds for each HTTP request (SDK default 300).
+    """
+
+    max_retry: int = 3
+    retry_delay: float = 3.0
+    max_retry_time: float = 180.0
+    client_timeout: float = 300.0
+
+    def __post_init__(self) -> None:
+        self.retry_policy()  # validates the three retry settings
+        _check_timeout(self.client_timeout)
+
+    def retry_policy(self) -> RetryPolicy:
+        """The :class:`RetryPolicy` of these settings."""
+        return RetryPolicy(self.max_retry, self.retry_delay, self.max_retry_time)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Get-MgRequestContext's properties (times in seconds)."""
+        return {"ClientTimeout": self.client_timeout, "RetryDelay": self.retry_delay,
+                "MaxRetry": self.max_retry, "RetriesTimeLimit": self.max_retry_time}
+
+
+def _check_timeout(value: Any) -> None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) \
+            or not math.isfinite(value) or value <= 0 or value > 86400:
+        raise BindingError(f"ClientTimeout must be a number of seconds in (0, 86400], got {value!r}.",
+                           parameter="ClientTimeout", expected="(0, 86400] seconds", value=value)
+
+
+_settings_lock = threading.Lock()
+_request_context = RequestContext()
+_profile = DEFAULT_API_VERSION
+_UNSET: Any = object()
+
+
+def set_request_context(*, max_retry: Any = _UNSET, retry_delay: Any = _UNSET,
+                        max_retry_time: Any = _UNSET, client_timeout: Any = _UNSET) -> RequestContext:
+    """Like Set-MgRequestContext: change the settings given, keep the others; returns the result.
+
+    Raises:
+        BindingError: a value out of range (MaxRetry 0..10, RetryDelay 0..180,
+            RetriesTimeLimit 0..180, ClientTimeout (0, 86400]).
+    """
+    global _request_context
+    changes = {name: value for name, value in (("max_retry", max_retry),
+                                               ("retry_delay", retry_delay),
+                                               ("max_retry_time", max_retry_time),
+                                               ("client_timeout", client_timeout))
+               if value is not _UNSET}
+    with _settings_lock:
+        _request_context = replace(_request_context, **changes)
+        return _request_context
+
+
+def get_request_context() -> RequestContext:
+    """Like Get-MgRequestContext."""
+    return _request_context
+
+
+def reset_request_context() -> RequestContext:
+    """Back to the SDK defaults."""
+    global _request_context
+    with _settings_lock:
+        _request_context = RequestContext()
+        return _request_context
+
+
+def select_profile(name: str) -> str:
+    """Choose the API version for later calls: ``"v1.0"`` or ``"beta"``."""
+    global _profile
+    if not isinstance(name, str) or name.strip().lower() not in {v.lower() for v in API_VERSIONS}:
+        raise BindingError(f"Unknown profile {name!r}; use one of {', '.join(API_VERSIONS)}.",
+                           parameter="Name", expected=" or ".join(API_VERSIONS), value=name)
+    with _settings_lock:
+        _profile = next(v for v in API_VERSIONS if v.lower() == name.strip().lower())
+        return _profile
+
+
+def get_profile() -> str:
+    """The API version in use (default ``v1.0``)."""
+    return _profile
+
+
+# --------------------------------------------------------------------------- the client
+
+class _Outcome:
+    """Why an attempt did not produce a final answer."""
+
+    def __init__(self, error: BridgeError, retry_after: Optional[str] = None,
+                 graph: Optional[GraphError] = None) -> None:
+        self.error = error
+        self.retry_after = retry_after
+        self.graph = graph
+
+
+class GraphClient:
+    """Sends Graph requests for one connection.
+
+    Usage::
+
+        conn = bridge.connect(client_id=..., tenant_id=..., client_secret=...)
+        with GraphClient(conn, max_retry=5) as client:
+            job = client.create(request)            # dict, never created twice
+            response = client.send(GraphRequest("GET", path))
+
+    Parameters:
+        connection: the :class:`~bridge._auth.Connection` (default: the one made by
+            :func:`bridge.connect`; AuthenticationError when there is none).
+        api_version: ``"v1.0"`` or ``"beta"``.
+        max_retry: retries of 429/503/504 and unsent requests, 0..10.
+        retry_delay: backoff base in seconds, 0..180.
+        max_retry_time: seconds the retries may take, 0..180 (0 = 180).
+        timeout: seconds for each HTTP request (connect, read, write, pool).
+        transport: an httpx transport to use instead of the network (tests); the
+            client then owns a separate httpx client.
+        sleep: the function used to wait between retries (tests).
+    """
+
+    def __init__(self, connection: Optional[Connection] = None, *,
+                 api_version: str = DEFAULT_API_VERSION, max_retry: int = 3,
+                 retry_delay: float = 3.0, max_retry_time: float = 180.0,
+                 timeout: float = 300.0, transport: Optional[httpx.BaseTransport] = None,
+                 sleep: Callable[[float], None] = time.sleep) -> None:
+        if connection is None:
+            connection = get_connection()
+        if connection is None or connection.closed:
+            raise AuthenticationError(MISSING_AUTH_CONTEXT)
+        if api_version not in API_VERSIONS:
+            raise BindingError(f"Unknown API version {api_version!r}; use one of "
+                               f"{', '.join(API_VERSIONS)}.", parameter="ApiVersion",
+                               expected=" or ".join(API_VERSIONS), value=api_version)
+        _check_timeout(timeout)
+        self.connection = connection
+        self.api_version = api_version
+        self.policy = RetryPolicy(max_retry, retry_delay, max_retry_time)
+        self.timeout = float(timeout)
+        self._sleep = sleep
+        self._owns_http = transport is not None
+        self._http = (build_http_client(connection.environment.ssl_context(), timeout=timeout,
+                                        transport=transport)
+                      if transport is not None else connection.http_client)
+
+    # -- properties the API layer uses to build and show URLs
+    @property
+    def environment(self) -> GraphEnvironment:
+        """The connection's environment."""
+        return self.connection.environment
+
+    @property
+    def endpoint(self) -> str:
+        """The Graph endpoint without version (``https://graph.microsoft.com``)."""
+        return self.connection.environment.graph_endpoint
+
+    def url(self, request: GraphRequest) -> str:
+        """The absolute URL of a request for this client's endpoint and version."""
+        return request.url(self.endpoint, self.api_version)
+
+    def close(self) -> None:
+        """Close the HTTP client if this client owns it (the connection's stays open)."""
+        if self._owns_http:
+            self._http.close()
+
+    def __enter__(self) -> "GraphClient":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return (f"<GraphClient {self.endpoint}/{self.api_version} max_retry={self.policy.max_retry} "
+                f"retry_delay={self.policy.retry_delay:g} timeout={self.timeout:g} "
+                f"connection={self.connection!r}>")
+
+    # -- public operations
+    def send(self, request: GraphRequest, *, raise_for_status: bool = True) -> GraphResponse:
+        """Send a request with retries; return Graph's answer.
+
+        Raises:
+            GraphError: Graph answered an error status (when ``raise_for_status``).
+            RetryExhaustedError: still 429/503/504 when the retry budget ran out.
+            TransportError: no usable answer (a POST whose outcome is unknown is not re-sent).
+            AuthenticationError: no token could be had.
+        """
+        response = self._run(request, create=False)
+        assert isinstance(response, GraphResponse)
+        if raise_for_status and not response.ok:
+            raise graph_error_from_response(response.status, response.headers, response.text,
+                                            response.client_request_id)
+        return response
+
+    def create(self, request: GraphRequest) -> dict[str, Any]:
+        """POST to a collection and return the created object, never creating it twice.
+
+        When the outcome of a POST is unknown the collection is listed first and
+        a matching object is returned instead of re-sending (see the module doc).
+
+        Raises:
+            GraphError, RetryExhaustedError, TransportError, AuthenticationError: as :meth:`send`.
+        """
+        result = self._run(request, create=True)
+        if isinstance(result, GraphResponse):
+            if not result.ok:
+                raise graph_error_from_response(result.status, result.headers, result.text,
+                                                result.client_request_id)
+            return result.json if isinstance(result.json, dict) else {}
+        return result
+
+    def list_all(self, path: str) -> list[Any]:
+        """GET a collection and follow ``@odata.nextLink`` (at most 50 pages)."""
+        items: list[Any] = []
+        next_url: Optional[str] = None
+        for _ in range(_MAX_LIST_PAGES):
+            response = self._run(GraphRequest("GET", path), create=False, absolute_url=next_url)
+            assert isinstance(response, GraphResponse)
+            if not response.ok:
+                raise graph_error_from_response(response.status, response.headers, response.text,
+                                                response.client_request_id)
+            page = response.json if isinstance(response.json, dict) else {}
+            value = page.get("value")
+            if isinstance(value, list):
+                items.extend(value)
+            link = page.get("@odata.nextLink")
+            if not isinstance(link, str) or not link:
+                return items
+            if not link.startswith(self.endpoint + "/"):
+                raise TransportError(f"Graph returned a nextLink outside {self.endpoint}: "
+                                     f"{redact(link)}")
+            next_url = link
+        return items
+
+    # -- the loop
+    def _run(self, request: GraphRequest, *, create: bool,
+             absolute_url: Optional[str] = None) -> Union[GraphResponse, dict[str, Any]]:
+        url = absolute_url or self.url(request)
+        method = request.method.upper()
+        started = time.monotonic()
+        retries = 0
+        refreshed = False
+        force_refresh = False
+        while True:
+            outcome: _Outcome
+            unknown = False  # a create whose object may exist: look before sending again
+            try:
+                response = self._attempt(request, method, url, retries, force_refresh)
+            except TransportError as exc:
+                maybe_sent = request_maybe_sent(exc) is not False
+                if maybe_sent and not create and method not in _IDEMPOTENT:
+                    raise  # a POST that may have arrived is never re-sent blindly
+                outcome = _Outcome(exc)
+                unknown = maybe_sent and create
+            else:
+                force_refresh = False
+                if response.status == 401 and not refreshed:
+                    refreshed = True
+                    if not self.connection.refreshable:
+                        self._reject_static_token(response)
+                    force_refresh = True
+                    continue  # refresh once, immediately, outside the retry budget
+                if response.status in RETRY_STATUSES:
+                    graph = graph_error_from_response(response.status, response.headers,
+                                                      response.text, response.client_request_id)
+                    outcome = _Outcome(graph, response.headers.get("retry-after"), graph)
+                    unknown = create and response.status == 504  # the gateway gave up, not Graph
+                elif response.ok and response.json is _MALFORMED:
+                    error = TransportError(
+                        f"Graph answered {response.status} {status_name(response.status)} with "
+                        f"a body that is not valid JSON (request-id {response.request_id}, "
+                        f"client-request-id {response.client_request_id}): "
+                        f"{redact(response.text[:200])!r}")
+                    if create:
+                        # Graph said it created the object: find it, but never send again.
+                        found = self._look_for_created(request, error)
+                        if found is not None:
+                            return found
+                    raise error
+                else:
+                    return response
+            # retry, if the budget allows
+            retries += 1
+            wait = self.policy.wait_for(retries, outcome.retry_after)
+            elapsed = time.monotonic() - started
+            exhausted = retries > self.policy.max_retry or elapsed + wait > self.policy.time_budget
+            if unknown:
+                # Wait first (as a retry would), so a request still being processed
+                # has landed when the collection is listed.
+                if not exhausted and wait > 0:
+                    self._sleep(wait)
+                    wait = 0.0
+                found = self._look_for_created(request, outcome.error)
+                if found is not None:
+                    return found
+            if exhausted:
+                self._give_up(outcome, retries, elapsed, wait)
+            http_logger.debug("Retry %d of %s %s in %.3f s after: %s", retries, method,
+                              redact(url), wait, outcome.error)
+            if wait > 0:
+                self._sleep(wait)
+
+    def _give_up(self, outcome: _Outcome, retries: int, elapsed: float, wait: float) -> None:
+        attempts = retries
+        if outcome.graph is not None:
+            why = ("the retry budget of {} retries was used".format(self.policy.max_retry)
+                   if retries > self.policy.max_retry else
+                   f"waiting {wait:.3f} s more would pass the {self.policy.time_budget:g} s "
+                   "retry time limit")
+            raise RetryExhaustedError(
+                f"Gave up after {attempts} attempt(s) in {elapsed:.1f} s ({why}); last answer: "
+                f"{outcome.graph.status} {outcome.graph}", last_error=outcome.graph,
+                attempts=attempts) from outcome.graph
+        raise outcome.error
+
+    def _attempt(self, request: GraphRequest, method: str, url: str, retry_number: int,
+                 force_refresh: bool) -> GraphResponse:
+        token = self.connection.get_token(force_refresh=force_refresh)
+        client_request_id = str(uuid.uuid4())
+        headers = {"Accept": "application/json", "client-request-id": client_request_id}
+        headers.update(request.headers)
+        content = request.content if request.body is not None else None
+        if content is not None:
+            headers.setdefault("Content-Type", "application/json")
+        if retry_number:
+            headers["Retry-Attempt"] = str(retry_number)
+        headers["Authorization"] = f"Bearer {token.token}"
+        http_request = self._http.build_request(method, url, content=content, headers=headers,
+                                                timeout=self.timeout)
+        http_response: Optional[httpx.Response] = None
+        with map_exceptions(f"{method} {redact(url)}"):
+            try:
+                http_response = self._http.send(http_request)
+            finally:
+                log_exchange(http_logger, http_request, http_response)
+        text = http_response.text
+        body: Any = None
+        if text.strip():
+            try:
+                body = json.loads(text)
+            except ValueError:
+                body = _MALFORMED if 200 <= http_response.status_code < 300 else None
+        return GraphResponse(http_response.status_code, dict(http_response.headers), body, text,
+                             client_request_id)
+
+    def _look_for_created(self, request: GraphRequest,
+                          cause: BridgeError) -> Optional[dict[str, Any]]:
+        """List the collection after an unknown outcome; the match, or None when certainly absent."""
+        if not isinstance(request.body, Mapping) or not request.body:
+            raise cause  # nothing to recognise the object by: the outcome stays unknown
+        try:
+            items = self.list_all(request.path)
+        except BridgeError as exc:
+            kind = type(cause) if isinstance(cause, (NetworkError, TimeoutError_)) \
+                else TransportError
+            raise kind(f"{cause} -- the request may have been received, and listing "
+                       f"{redact(request.path)} to find out failed too ({exc}); nothing was "
+                       "re-sent.") from exc
+        found = find_created(items, request.body)
+        if found is not None:
+            http_logger.debug("The %s %s outcome was unknown (%s); found the created object %s "
+                              "in the collection instead of re-sending.", request.method,
+                              redact(request.path), cause, found.get("id"))
+        return found
+
+    def _reject_static_token(self, response: GraphResponse) -> None:
+        graph = graph_error_from_response(response.status, response.headers, response.text,
+                                          response.client_request_id)
+        try:
+            self.connection.get_token(force_refresh=True)
+        except AuthenticationError as exc:
+            raise exc from graph
+        raise AuthenticationError(str(graph)) from graph  # pragma: no cover - providers raise
+
+
+class _MalformedMarker:
+    def __repr__(self) -> str:
+        return "<malformed JSON>"
+
+
+_MALFORMED: Any = _MalformedMarker()
+
+
+# --------------------------------------------------------------------------- default client
+
+_client_lock = threading.Lock()
+_cached_client: Optional[tuple[tuple[Any, ...], GraphClient]] = None
+
+
+def get_default_client() -> GraphClient:
+    """The :class:`GraphClient` for the default connection, profile and request context.
+
+    Raises:
+        AuthenticationError: "Authentication needed. Please call Connect-MgGraph." when
+            :func:`bridge.connect` has not been called (or after :func:`bridge.disconnect`).
+    """
+    global _cached_client
+    connection = get_connection()
+    if connection is None or connection.closed:
+        raise AuthenticationError(MISSING_AUTH_CONTEXT)
+    settings = get_request_context()
+    key = (id(connection), connection, settings, get_profile())
+    with _client_lock:
+        if _cached_client is not None and _cached_client[0] == key:
+            return _cached_client[1]
+        client = GraphClient(connection, api_version=get_profile(), max_retry=settings.max_retry,
+                             retry_delay=settings.retry_delay,
+                             max_retry_time=settings.max_retry_time,
+                             timeout=settings.client_timeout)
+        _cached_client = (key, client)
+        return client

@@ -1,0 +1,135 @@
+"""Values on the wire: JSON plus a few tagged .NET values, in both directions.
+
+JSON alone cannot say "this string was a TimeSpan" or keep a DateTime's Kind,
+and PowerShell's ``ConvertTo-Json`` loses both (it turns a TimeSpan into an
+object and stops at depth 2). So the shim's encoder writes these values as a
+tagged object, and :func:`decode_value` turns them back into Python values
+before the core sees them::
+
+    {"@mgbridge.type": "TimeSpan", "ticks": 24000000000}            -> timedelta (exact)
+                                                                       or ISO string (sub-µs)
+    {"@mgbridge.type": "DateTime", "value": "2024-05-01T08:00:00.0000000Z",
+     "kind": "Utc" | "Local" | "Unspecified"}                        -> datetime (aware, or
+                                                                       naive for Unspecified)
+    {"@mgbridge.type": "DateTimeOffset", "value": "...+02:00"}       -> aware datetime
+    {"@mgbridge.type": "Double", "value": "NaN" | "Infinity" | "-Infinity"} -> float
+    {"@mgbridge.type": "Unsupported", "type": "System.IO.FileInfo", "text": "..."}
+                                                                    -> ForeignValue
+
+A :class:`ForeignValue` is a .NET object with no Graph JSON form; the core's
+binder refuses it with a BindingError naming the key path (never dropped).
+
+Results travel the other way with the same tags (:func:`tag_datetime`,
+:func:`tag_timespan`) plus two that only the shim's decoder reads:
+``{"@mgbridge.type": "Dictionary", "entries": {...}}`` (an ordered dictionary
+with exact key spelling, for AdditionalProperties) and the key
+``"@mgbridge.typeNames"`` on an object (the PSTypeNames to give it).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from bridge._values import TICKS_PER_SECOND, ticks_to_iso
+
+__all__ = ["TAG", "TYPE_NAMES", "ForeignValue", "decode_value", "tag_datetime", "tag_timespan",
+           "tag_dictionary"]
+
+TAG = "@mgbridge.type"
+TYPE_NAMES = "@mgbridge.typeNames"
+
+_O_FORMAT = re.compile(r"^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d{1,7}))?(Z|[+-]\d{2}:\d{2})?$")
+
+
+class ForeignValue:
+    """A .NET value the shim could not express as JSON (kept so the core can refuse it)."""
+
+    __slots__ = ("type_name", "text")
+
+    def __init__(self, type_name: str, text: str) -> None:
+        self.type_name = type_name
+        self.text = text
+
+    def __repr__(self) -> str:
+        return f"<{self.type_name} {self.text!r}>"
+
+    def __eq__(self, other: object) -> bool:
+        return (isinstance(other, ForeignValue) and other.type_name == self.type_name
+                and other.text == self.text)
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+def _parse_o(text: str, kind: str) -> datetime:
+    m = _O_FORMAT.match(text)
+    if not m:
+        raise ValueError(f"not a round-trip ('o') date/time: {text!r}")
+    micro = int((m.group(2) or "").ljust(7, "0")[:6])  # .NET has 100 ns ticks; Python µs
+    base = datetime.strptime(m.group(1), "%Y-%m-%dT%H:%M:%S").replace(microsecond=micro)
+    tz = m.group(3)
+    if tz == "Z":
+        return base.replace(tzinfo=timezone.utc)
+    if tz:
+        sign = 1 if tz[0] == "+" else -1
+        offset = timedelta(hours=int(tz[1:3]), minutes=int(tz[4:6])) * sign
+        return base.replace(tzinfo=timezone(offset))
+    if kind == "Utc":
+        return base.replace(tzinfo=timezone.utc)
+    return base  # Unspecified: naive, which the core reads as local time, like .NET
+
+
+def _decode_tagged(value: dict[str, Any]) -> Any:
+    tag = value.get(TAG)
+    if tag == "TimeSpan":
+        ticks = int(value["ticks"])
+        if ticks % 10 == 0:
+            return timedelta(microseconds=ticks // 10)
+        # Sub-microsecond precision: the core parses ISO durations exactly, in ticks.
+        return ticks_to_iso(ticks)
+    if tag in ("DateTime", "DateTimeOffset"):
+        return _parse_o(str(value["value"]), str(value.get("kind", "")))
+    if tag == "Double":
+        return float(str(value["value"]).replace("Infinity", "inf"))
+    if tag == "Unsupported":
+        return ForeignValue(str(value.get("type", "object")), str(value.get("text", "")))
+    if tag == "Dictionary":
+        return {k: decode_value(v) for k, v in dict(value.get("entries") or {}).items()}
+    raise ValueError(f"unknown value tag {tag!r}")
+
+
+def decode_value(value: Any) -> Any:
+    """Turn wire JSON (with tags) into the Python values the core binds."""
+    if isinstance(value, dict):
+        if TAG in value:
+            return _decode_tagged(value)
+        return {k: decode_value(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [decode_value(v) for v in value]
+    return value
+
+
+def tag_datetime(value: datetime) -> dict[str, Any]:
+    """A datetime for the shim's decoder (UTC when aware)."""
+    if value.tzinfo is not None:
+        value = value.astimezone(timezone.utc)
+        return {TAG: "DateTime", "value": value.strftime("%Y-%m-%dT%H:%M:%S.%f") + "0Z",
+                "kind": "Utc"}
+    return {TAG: "DateTime", "value": value.strftime("%Y-%m-%dT%H:%M:%S.%f") + "0",
+            "kind": "Unspecified"}
+
+
+def tag_timespan(ticks: int) -> dict[str, Any]:
+    """A TimeSpan (in 100 ns ticks) for the shim's decoder."""
+    return {TAG: "TimeSpan", "ticks": ticks}
+
+
+def tag_dictionary(entries: dict[str, Any]) -> dict[str, Any]:
+    """An ordered dictionary whose keys must stay exactly as given."""
+    return {TAG: "Dictionary", "entries": entries}
+
+
+def timedelta_ticks(value: timedelta) -> int:
+    """A timedelta in .NET ticks."""
+    return (value.days * 86_400 + value.seconds) * TICKS_PER_SECOND + value.microseconds * 10
