@@ -34,6 +34,14 @@ def _camel(name: str) -> str:
     return head + "".join(part[:1].upper() + part[1:] for part in rest)
 
 
+def _str_or_none(value: Any) -> Optional[str]:
+    return value if isinstance(value, str) else None
+
+
+def _model_or_none(value: Any) -> Optional["GraphModel"]:
+    return value if isinstance(value, GraphModel) else None
+
+
 class GraphModel:
     """A Graph object (or one nested group of it) with spec-typed attribute access.
 
@@ -44,6 +52,9 @@ class GraphModel:
     """
 
     __slots__ = ("_data", "_model", "_prefix")
+    _data: dict[str, Any]
+    _model: ModelSpec
+    _prefix: JsonPath
     _default_model: Optional[str] = None
 
     def __init__(self, data: Mapping[str, Any], model: Optional[str] = None,
@@ -109,7 +120,7 @@ class GraphModel:
         return self._data[key]
 
     def __contains__(self, key: object) -> bool:
-        return key in self._data
+        return bool(key in self._data)
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._data)
@@ -157,27 +168,27 @@ class SynchronizationJob(GraphModel):
     @property
     def id(self) -> Optional[str]:
         """The job id Graph assigned (``{templateId}.{hex}.{hex}``)."""
-        return self._data.get("id")
+        return _str_or_none(self._data.get("id"))
 
     @property
     def template_id(self) -> Optional[str]:
         """The synchronization template the job was created from."""
-        return self._data.get("templateId")
+        return _str_or_none(self._data.get("templateId"))
 
     @property
     def schedule(self) -> Optional[GraphModel]:
         """``expiration`` (datetime), ``interval`` (timedelta), ``state`` (str)."""
-        return self.__getattr__("schedule")
+        return _model_or_none(self.__getattr__("schedule"))
 
     @property
     def schema(self) -> Optional[GraphModel]:
         """The synchronizationSchema: ``directories``, ``synchronization_rules``, ..."""
-        return self.__getattr__("schema")
+        return _model_or_none(self.__getattr__("schema"))
 
     @property
     def status(self) -> Optional[GraphModel]:
         """The synchronizationStatus: ``code``, ``last_execution``, ``quarantine``, ..."""
-        return self.__getattr__("status")
+        return _model_or_none(self.__getattr__("status"))
 
     @property
     def synchronization_job_settings(self) -> Optional[list[GraphModel]]:

@@ -289,19 +289,19 @@ def check_spec(spec: Spec) -> None:
     c = spec.cmdlet
     if c.default_parameter_set not in c.parameter_sets:
         problems.append(f"default set {c.default_parameter_set} is not a parameter set")
-    for p in c.parameters:
-        if p.model and p.model not in spec.models:
-            problems.append(f"parameter {p.name}: unknown model {p.model!r}")
-        prop_name = p.body_property
+    for param in c.parameters:
+        if param.model and param.model not in spec.models:
+            problems.append(f"parameter {param.name}: unknown model {param.model!r}")
+        prop_name = param.body_property
         if prop_name:
             prop = spec.body.find(prop_name)
             if prop is None:
-                problems.append(f"parameter {p.name}: body has no property {prop_name}")
-            elif p.model and prop.item_type != p.model:
-                problems.append(f"parameter {p.name}: model {p.model} != {prop.item_type}")
-        for s in p.sets:
+                problems.append(f"parameter {param.name}: body has no property {prop_name}")
+            elif param.model and prop.item_type != param.model:
+                problems.append(f"parameter {param.name}: model {param.model} != {prop.item_type}")
+        for s in param.sets:
             if s not in c.parameter_sets:
-                problems.append(f"parameter {p.name}: unknown set {s}")
+                problems.append(f"parameter {param.name}: unknown set {s}")
     if problems:
         raise SpecError("bridge spec is inconsistent:\n  " + "\n  ".join(problems))
 

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any, Mapping, Optional, Sequence, Union
+from typing import TYPE_CHECKING, Any, Literal, Mapping, Optional, Sequence, Union, overload
 
 from .._api import invoke
 from .._binding import UNSET
@@ -15,6 +15,52 @@ if TYPE_CHECKING:
     from .._client import GraphClient
 
 __all__ = ["new_application_synchronization_job"]
+
+
+@overload
+def new_application_synchronization_job(
+    *,
+    application_id: Optional[str] = UNSET,
+    input_object: Optional[Union[Mapping[str, Any], str]] = UNSET,
+    body_parameter: Optional[Union[Mapping[str, Any], str, GraphModel]] = UNSET,
+    id: Optional[str] = UNSET,
+    schedule_expiration: Optional[Union[datetime, str]] = UNSET,
+    schedule_interval: Optional[Union[timedelta, str]] = UNSET,
+    schedule_state: Optional[str] = UNSET,
+    schema_directories: Optional[Union[Sequence[Mapping[str, Any]], Mapping[str, Any]]] = UNSET,
+    schema_id: Optional[str] = UNSET,
+    schema_provisioning_task_identifier: Optional[str] = UNSET,
+    schema_synchronization_rules: Optional[Union[Sequence[Mapping[str, Any]], Mapping[str, Any]]] = UNSET,
+    schema_version: Optional[str] = UNSET,
+    status: Optional[Mapping[str, Any]] = UNSET,
+    synchronization_job_settings: Optional[Union[Sequence[Mapping[str, Any]], Mapping[str, Any]]] = UNSET,
+    template_id: Optional[str] = UNSET,
+    what_if: Literal[False] = False,
+    client: Optional["GraphClient"] = None,
+) -> SynchronizationJob: ...
+
+
+@overload
+def new_application_synchronization_job(
+    *,
+    application_id: Optional[str] = UNSET,
+    input_object: Optional[Union[Mapping[str, Any], str]] = UNSET,
+    body_parameter: Optional[Union[Mapping[str, Any], str, GraphModel]] = UNSET,
+    id: Optional[str] = UNSET,
+    schedule_expiration: Optional[Union[datetime, str]] = UNSET,
+    schedule_interval: Optional[Union[timedelta, str]] = UNSET,
+    schedule_state: Optional[str] = UNSET,
+    schema_directories: Optional[Union[Sequence[Mapping[str, Any]], Mapping[str, Any]]] = UNSET,
+    schema_id: Optional[str] = UNSET,
+    schema_provisioning_task_identifier: Optional[str] = UNSET,
+    schema_synchronization_rules: Optional[Union[Sequence[Mapping[str, Any]], Mapping[str, Any]]] = UNSET,
+    schema_version: Optional[str] = UNSET,
+    status: Optional[Mapping[str, Any]] = UNSET,
+    synchronization_job_settings: Optional[Union[Sequence[Mapping[str, Any]], Mapping[str, Any]]] = UNSET,
+    template_id: Optional[str] = UNSET,
+    what_if: Literal[True],
+    client: Optional["GraphClient"] = None,
+) -> GraphRequest: ...
 
 
 def new_application_synchronization_job(

@@ -76,7 +76,7 @@ def render() -> dict[str, str]:
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any, Mapping, Optional, Sequence, Union
+from typing import TYPE_CHECKING, Any, Literal, Mapping, Optional, Sequence, Union, overload
 
 from .._api import invoke
 from .._binding import UNSET
@@ -87,6 +87,24 @@ if TYPE_CHECKING:
     from .._client import GraphClient
 
 __all__ = ["new_application_synchronization_job"]
+
+
+@overload
+def new_application_synchronization_job(
+    *,
+{args}
+    what_if: Literal[False] = False,
+    client: Optional["GraphClient"] = None,
+) -> SynchronizationJob: ...
+
+
+@overload
+def new_application_synchronization_job(
+    *,
+{args}
+    what_if: Literal[True],
+    client: Optional["GraphClient"] = None,
+) -> GraphRequest: ...
 
 
 def new_application_synchronization_job(
