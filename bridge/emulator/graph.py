@@ -117,7 +117,8 @@ class GraphService:
 
     def routes(self) -> list[Route]:
         """The Graph routes, in match order."""
-        owner = r"^/(?P<version>v1\.0|beta)/(?P<collection>applications|servicePrincipals)/(?P<app>[^/]+)"
+        owner = (r"^/(?P<version>v1\.0|beta)/(?P<collection>applications|servicePrincipals)"
+                 r"/(?P<app>[^/]+)")
         jobs = re.compile(owner + r"/synchronization/jobs/?$", re.IGNORECASE)
         job = re.compile(owner + r"/synchronization/jobs/(?P<job>[^/]+)/?$", re.IGNORECASE)
         batch = re.compile(r"^/(?P<version>v1\.0|beta)/\$batch$", re.IGNORECASE)
@@ -167,7 +168,8 @@ class GraphService:
     def _read_json(req: Request) -> Any:
         """The body as JSON, with Graph's 415/400 answers for the wrong type or bad JSON."""
         content_type = req.content_type
-        if content_type and content_type != "application/json" and not content_type.endswith("+json"):
+        json_type = content_type == "application/json" or content_type.endswith("+json")
+        if content_type and not json_type:
             raise _Fail(415, "UnsupportedMediaType",
                         f"The content type '{req.header('Content-Type')}' is not supported. "
                         "Send the request body as application/json.")
@@ -373,7 +375,7 @@ class GraphService:
                     + ", ".join(sorted(set(by_id) - done)) + ".")
 
     def batch(self, req: Request, match: "re.Match[str]", ctx: Context) -> Response:
-        """``POST /{version}/$batch``: up to 20 requests, ``dependsOn`` honoured, 424 on failures."""
+        """``POST /{version}/$batch``: up to 20 requests, ``dependsOn`` honoured, 424 on failure."""
         version = match.group("version").lower()
         try:
             self._authorize(req, READ_PERMISSIONS | WRITE_PERMISSIONS)

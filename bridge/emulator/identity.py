@@ -78,7 +78,8 @@ class IdentityService:
         """The identity routes, in match order."""
         tenant = r"/(?P<tenant>[^/]+)"
         return [
-            Route("openid", ("GET",), re.compile(tenant + r"/v2\.0/\.well-known/openid-configuration$"),
+            Route("openid", ("GET",),
+                  re.compile(tenant + r"/v2\.0/\.well-known/openid-configuration$"),
                   self.openid_v2, "aad"),
             Route("openid", ("GET",), re.compile(tenant + r"/\.well-known/openid-configuration$"),
                   self.openid_v1, "aad"),
@@ -99,7 +100,7 @@ class IdentityService:
     # -- shared helpers --------------------------------------------------------------
 
     def graph_audiences(self) -> set[str]:
-        """Audiences Graph accepts: its URL (real and emulated, with or without slash), its app id."""
+        """Audiences Graph accepts: its URL (real or emulated, any trailing slash), its app id."""
         return {GRAPH_RESOURCE, GRAPH_RESOURCE + "/", self.base, self.base + "/", GRAPH_APP_ID}
 
     def _known_tenant(self, tenant: str) -> bool:
@@ -318,7 +319,8 @@ class IdentityService:
                               "The request body must contain the following parameter: "
                               f"'client_assertion_type' with the value '{JWT_BEARER}'.")
             try:
-                self.tokens.verify_client_assertion(assertion, client.certificates, client.client_id,
+                self.tokens.verify_client_assertion(assertion, client.certificates,
+                                                    client.client_id,
                                                     self._token_audiences(tenant))
             except AssertionRejected as exc:
                 status = 400 if exc.aadsts == 50027 else 401

@@ -22,6 +22,8 @@ from pathlib import Path
 from typing import Any, Iterator, Optional
 from contextlib import contextmanager
 
+from cryptography import x509
+
 from .messages import new_guid
 
 __all__ = ["State", "Client", "ManagedIdentity", "DeviceCode", "RefreshToken", "Config",
@@ -262,6 +264,9 @@ class State:
                         scopes: Optional[list[str]] = None, public: bool = False,
                         display_name: str = "emulator client", save: bool = True) -> str:
         """Register (or replace) a client; a confidential one without a credential gets a secret."""
+        if certificate_pem is not None:
+            # Fail at registration, not at the first token request.
+            x509.load_pem_x509_certificate(certificate_pem.encode("ascii"))
         with self.lock:
             cid = client_id or new_guid()
             if not public and not secret and not certificate_pem:

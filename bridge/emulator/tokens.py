@@ -41,6 +41,10 @@ def _b64url_decode(text: str) -> bytes:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
+def _unpadded(value: Any) -> Optional[str]:
+    return value.rstrip("=") if isinstance(value, str) else None
+
+
 def _int_b64(value: int) -> str:
     return b64url(value.to_bytes((value.bit_length() + 7) // 8, "big"))
 
@@ -107,7 +111,8 @@ class TokenService:
 
     @staticmethod
     def _self_signed(key: rsa.RSAPrivateKey) -> x509.Certificate:
-        name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "mgbridge emulator token signing")])
+        name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME,
+                                             "mgbridge emulator token signing")])
         now = _dt.datetime.now(_dt.timezone.utc)
         # A fixed validity start keeps the certificate (and so the kid) stable for a persisted key.
         start = _dt.datetime(2020, 1, 1, tzinfo=_dt.timezone.utc)
@@ -141,7 +146,9 @@ class TokenService:
     def issue(self, claims: dict[str, Any]) -> str:
         """Sign ``claims`` with RS256 and the emulator's key."""
         headers = {"typ": "JWT", "kid": self.kid, "x5t": self.kid}
-        return jwt.encode(claims, self._signing.key, algorithm="RS256", headers=headers)
+        # PyJWT's hints say str, but it takes cryptography key objects.
+        return jwt.encode(claims, self._signing.key, algorithm="RS256",  # type: ignore[arg-type]
+                          headers=headers)
 
     def verify(self, token: str) -> dict[str, Any]:
         """Check signature, ``exp`` and ``nbf``; return the claims. Audience is the caller's job.
@@ -159,7 +166,7 @@ class TokenService:
             return cached
         try:
             claims: dict[str, Any] = jwt.decode(
-                token, self._public, algorithms=["RS256"],
+                token, self._public, algorithms=["RS256"],  # type: ignore[arg-type]
                 options={"verify_aud": False, "require": ["exp"]})
         except (jwt.ExpiredSignatureError, jwt.ImmatureSignatureError) as exc:
             raise TokenInvalid("expired", str(exc)) from exc
@@ -194,8 +201,8 @@ class TokenService:
         algorithm = header.get("alg")
         if algorithm not in ASSERTION_ALGORITHMS:
             raise AssertionRejected(
-                5002738, f"Invalid JWT token. '{algorithm}' is not a supported signature algorithm. "
-                "Supported signing algorithms are: 'RS256,RS384,RS512'")
+                5002738, f"Invalid JWT token. '{algorithm}' is not a supported signature "
+                "algorithm. Supported signing algorithms are: 'RS256,RS384,RS512'")
         certs = [x509.load_pem_x509_certificate(pem.encode("ascii")) for pem in certificates_pem]
         if not certs:
             raise AssertionRejected(
@@ -203,8 +210,9 @@ class TokenService:
                 f"not found., Thumbprint of key used by client: '{header.get('x5t', '')}']")
         candidates = certs
         if "x5t" in header or "x5t#S256" in header:
-            wanted_sha1 = header.get("x5t")
-            wanted_sha256 = header.get("x5t#S256")
+            # msal (and others) send the thumbprint base64url *with* padding; both forms match.
+            wanted_sha1 = _unpadded(header.get("x5t"))
+            wanted_sha256 = _unpadded(header.get("x5t#S256"))
             candidates = [
                 cert for cert in certs
                 if (wanted_sha1 is not None and wanted_sha1 == b64url(cert_thumbprint(cert)))
@@ -237,8 +245,8 @@ class TokenService:
         if unverified.get("iss") != client_id or unverified.get("sub") != client_id:
             raise AssertionRejected(
                 700021, "Client assertion application identifier doesn't match 'client_id' "
-                "parameter. Review the documentation at "
-                "https://docs.microsoft.com/en-us/azure/active-directory/develop/active-directory-certificate-credentials .")
+                "parameter. Review the documentation at https://docs.microsoft.com/en-us/azure/"
+                "active-directory/develop/active-directory-certificate-credentials .")
         audience = claims.get("aud")
         accepted = {a.rstrip("/") for a in audiences}
         auds = audience if isinstance(audience, list) else [audience]
