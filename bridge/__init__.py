@@ -15,6 +15,15 @@ Usage::
 """
 
 from ._api import BindingWarning
+from ._auth import (AccessToken, AuthType, ClientSecretCredential, Connection, Context, ContextScope,
+                    TokenCredentialType, TokenProvider, connect, disconnect, get_connection,
+                    get_context)
+from ._client import (GraphClient, RequestContext, get_default_client, get_profile,
+                      get_request_context, reset_request_context, select_profile,
+                      set_request_context)
+from ._environments import GraphEnvironment, add_environment, get_environment, remove_environment
+from ._retry import RetryPolicy
+from ._transport import GraphResponse, capture_http_debug
 from ._binding import UNSET, bind
 from ._exceptions import (AuthenticationError, BindingError, BridgeError, GraphError,
                           NetworkError, ParameterSetError, ProtocolError, RetryExhaustedError,
@@ -27,6 +36,33 @@ __version__ = "0.1.0"
 
 __all__ = [
     "new_application_synchronization_job",
+    "connect",
+    "disconnect",
+    "get_context",
+    "get_connection",
+    "Connection",
+    "Context",
+    "AccessToken",
+    "TokenProvider",
+    "ClientSecretCredential",
+    "AuthType",
+    "TokenCredentialType",
+    "ContextScope",
+    "GraphEnvironment",
+    "add_environment",
+    "get_environment",
+    "remove_environment",
+    "GraphClient",
+    "get_default_client",
+    "RequestContext",
+    "set_request_context",
+    "get_request_context",
+    "reset_request_context",
+    "select_profile",
+    "get_profile",
+    "RetryPolicy",
+    "GraphResponse",
+    "capture_http_debug",
     "bind",
     "UNSET",
     "GraphRequest",

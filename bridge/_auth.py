@@ -65,7 +65,7 @@ if TYPE_CHECKING:
 __all__ = ["AccessToken", "TokenProvider", "Context", "Connection", "ClientSecretCredential",
            "AuthType", "TokenCredentialType", "ContextScope", "connect", "disconnect",
            "get_context", "get_connection", "CERT_STORE_ENV_VAR", "DEFAULT_CERT_STORE",
-           "POWERSHELL_CLIENT_ID", "MISSING_AUTH_CONTEXT"]
+           "POWERSHELL_CLIENT_ID", "MISSING_AUTH_CONTEXT", "token_claims", "cert_store_path"]
 
 logger = logging.getLogger("bridge.auth")
 
@@ -113,6 +113,13 @@ class ContextScope(str, Enum):
 class AccessToken:
     """A bearer token and when it expires. The token never appears in ``repr``.
 
+    Usage::
+
+        >>> token = AccessToken("eyJ...", expires_on=1_900_000_000)
+        >>> token
+        AccessToken(token=<redacted>, expires_on=2030-03-17T17:46:40+00:00)
+        >>> headers = {"Authorization": f"Bearer {token.token}"}
+
     Parameters:
         token: the bearer token.
         expires_on: expiry as seconds since the epoch.
@@ -143,6 +150,11 @@ class TokenProvider(Protocol):
 class ClientSecretCredential:
     """A client id and secret together, as Connect-MgGraph's ``-ClientSecretCredential``.
 
+    Usage::
+
+        credential = ClientSecretCredential("00000000-app-id", os.environ["APP_SECRET"])
+        connect(tenant_id="contoso.onmicrosoft.com", client_secret=credential)
+
     Parameters:
         client_id: the application (client) id (the PSCredential's user name).
         client_secret: the secret (the PSCredential's password); never in ``repr``.
@@ -158,6 +170,12 @@ class ClientSecretCredential:
 @dataclass(frozen=True)
 class Context:
     """What Get-MgContext shows about a connection. Holds no secret.
+
+    Usage::
+
+        context = bridge.get_context()       # None when not connected
+        context.auth_type                    # AuthType.APP_ONLY
+        context.to_dict()["TokenCredentialType"]   # "ClientSecret"
 
     Parameters:
         client_id, tenant_id: the application and tenant.
@@ -526,13 +544,19 @@ class Connection:
         """Get-MgContext's view."""
         return self.context.to_dict()
 
-    def disconnect(self) -> None:
-        """Close the HTTP client, drop cached tokens and stop redacting this connection's secrets."""
+    def disconnect(self, *, clear_cache: bool = True) -> None:
+        """Close the HTTP client, drop cached tokens and stop redacting this connection's secrets.
+
+        Parameters:
+            clear_cache: remove this client's tokens from the (possibly persisted) token
+                cache, as Disconnect-MgGraph does; False when a new connection replaces
+                this one and may still use them.
+        """
         if self._closed:
             return
         self._closed = True
         try:
-            if self._on_close is not None:
+            if self._on_close is not None and clear_cache:
                 self._on_close()
         finally:
             close = getattr(self.token_provider, "close", None)
@@ -542,12 +566,14 @@ class Connection:
             for secret in self._secrets:
                 forget_secret(secret)
 
-    close = disconnect
-
     def __enter__(self) -> "Connection":
         return self
 
     def __exit__(self, *exc: object) -> None:
+        self.disconnect()
+
+    def close(self) -> None:
+        """Same as :meth:`disconnect`."""
         self.disconnect()
 
     def __repr__(self) -> str:
@@ -690,7 +716,7 @@ def connect(*, client_id: Optional[str] = None, tenant_id: Optional[str] = None,
         with _default_lock:
             old, _default = _default, conn
         if old is not None and old is not conn:
-            old.disconnect()
+            old.disconnect(clear_cache=False)  # Connect-MgGraph again keeps the token cache
     return conn
 
 

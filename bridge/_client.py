@@ -1,4 +1,4 @@
-"""Send a :class:`GraphRequest`: token, client-request-id, retries, and a create that is never doubled.
+"""Send a :class:`GraphRequest`: token, ids, retries, and a create that is never doubled.
 
 :class:`GraphClient` sends requests over a connection's pooled httpx client:
 
@@ -80,6 +80,8 @@ __all__ = ["GraphClient", "RequestContext", "get_default_client", "set_request_c
            "get_request_context", "reset_request_context", "select_profile", "get_profile",
            "find_created", "values_match", "DEFAULT_CLIENT_TIMEOUT"]
 
+#: Set-MgRequestContext's ClientTimeout default: 300 s (the SDK's Constants.ClientTimeout).
+DEFAULT_CLIENT_TIMEOUT = 300.0
 _IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 _MAX_LIST_PAGES = 50
 
@@ -154,6 +156,13 @@ def find_created(items: list[Any], body: Any) -> Optional[dict[str, Any]]:
 class RequestContext:
     """Get-MgRequestContext: the retry budget and the HTTP client timeout.
 
+    Usage::
+
+        >>> set_request_context(max_retry=5, client_timeout=60).to_dict()["MaxRetry"]
+        5
+        >>> get_request_context().client_timeout
+        60
+
     Parameters:
         max_retry: retries after the first attempt, 0..10 (SDK default 3).
         retry_delay: seconds, base of the backoff, 0..180 (SDK default 3).
@@ -164,7 +173,7 @@ class RequestContext:
     max_retry: int = 3
     retry_delay: float = 3.0
     max_retry_time: float = 180.0
-    client_timeout: float = 300.0
+    client_timeout: float = DEFAULT_CLIENT_TIMEOUT
 
     def __post_init__(self) -> None:
         self.retry_policy()  # validates the three retry settings
@@ -183,7 +192,8 @@ class RequestContext:
 def _check_timeout(value: Any) -> None:
     if isinstance(value, bool) or not isinstance(value, (int, float)) \
             or not math.isfinite(value) or value <= 0 or value > 86400:
-        raise BindingError(f"ClientTimeout must be a number of seconds in (0, 86400], got {value!r}.",
+        raise BindingError("ClientTimeout must be a number of seconds in (0, 86400], "
+                           f"got {value!r}.",
                            parameter="ClientTimeout", expected="(0, 86400] seconds", value=value)
 
 
@@ -194,7 +204,8 @@ _UNSET: Any = object()
 
 
 def set_request_context(*, max_retry: Any = _UNSET, retry_delay: Any = _UNSET,
-                        max_retry_time: Any = _UNSET, client_timeout: Any = _UNSET) -> RequestContext:
+                        max_retry_time: Any = _UNSET,
+                        client_timeout: Any = _UNSET) -> RequestContext:
     """Like Set-MgRequestContext: change the settings given, keep the others; returns the result.
 
     Raises:
@@ -279,7 +290,8 @@ class GraphClient:
     def __init__(self, connection: Optional[Connection] = None, *,
                  api_version: str = DEFAULT_API_VERSION, max_retry: int = 3,
                  retry_delay: float = 3.0, max_retry_time: float = 180.0,
-                 timeout: float = 300.0, transport: Optional[httpx.BaseTransport] = None,
+                 timeout: float = DEFAULT_CLIENT_TIMEOUT,
+                 transport: Optional[httpx.BaseTransport] = None,
                  sleep: Callable[[float], None] = time.sleep) -> None:
         if connection is None:
             connection = get_connection()
@@ -327,7 +339,8 @@ class GraphClient:
         self.close()
 
     def __repr__(self) -> str:
-        return (f"<GraphClient {self.endpoint}/{self.api_version} max_retry={self.policy.max_retry} "
+        return (f"<GraphClient {self.endpoint}/{self.api_version} "
+                f"max_retry={self.policy.max_retry} "
                 f"retry_delay={self.policy.retry_delay:g} timeout={self.timeout:g} "
                 f"connection={self.connection!r}>")
 
@@ -501,7 +514,7 @@ class GraphClient:
 
     def _look_for_created(self, request: GraphRequest,
                           cause: BridgeError) -> Optional[dict[str, Any]]:
-        """List the collection after an unknown outcome; the match, or None when certainly absent."""
+        """List the collection after an unknown outcome: the match, or None if certainly absent."""
         if not isinstance(request.body, Mapping) or not request.body:
             raise cause  # nothing to recognise the object by: the outcome stays unknown
         try:

@@ -23,13 +23,12 @@ Environment names are case-insensitive, like the SDK's dictionary.
 
 Usage::
 
-    >>> from bridge._environments import add_environment, get_environment
-    >>> env = add_environment("Emulator", "https://127.0.0.1:8443",
-    ...                       "https://127.0.0.1:8443", ca_file="ca.pem")
-    >>> env.authority("contoso")
-    'https://127.0.0.1:8443/contoso'
-    >>> get_environment("global").scope
-    'https://graph.microsoft.com/.default'
+    from bridge._environments import add_environment, get_environment
+
+    env = add_environment("Emulator", "https://127.0.0.1:8443",
+                          "https://127.0.0.1:8443", ca_file="ca.pem")
+    env.authority("contoso")           # 'https://127.0.0.1:8443/contoso'
+    get_environment("global").scope    # 'https://graph.microsoft.com/.default'
 """
 
 from __future__ import annotations
@@ -134,7 +133,8 @@ class GraphEnvironment:
 
 def _check_api_version(api_version: str) -> None:
     if api_version not in API_VERSIONS:
-        raise BindingError(f"Unknown API version {api_version!r}; use one of {', '.join(API_VERSIONS)}.",
+        raise BindingError(f"Unknown API version {api_version!r}; use one of "
+                           f"{', '.join(API_VERSIONS)}.",
                            parameter="ApiVersion", expected=" or ".join(API_VERSIONS),
                            value=api_version)
 

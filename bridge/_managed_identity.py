@@ -16,7 +16,9 @@ way Azure SDKs do, from the environment:
    ``GET http://169.254.169.254/metadata/identity/oauth2/token?api-version=2018-02-01
    &resource=R[&client_id=C]`` with header ``Metadata: true``.
 
-Azure Arc's challenge flow and Service Fabric are not handled by the fallback.
+``MGBRIDGE_IMDS_ENDPOINT`` replaces the IMDS URL (for a local emulator; like the
+Azure SDKs' ``AZURE_POD_IDENTITY_AUTHORITY_HOST``). Azure Arc's challenge flow and
+Service Fabric are not handled by the fallback.
 The resource ``R`` is the Graph endpoint (``https://graph.microsoft.com``); ``C`` is
 the client id of a user-assigned identity (omitted for the system-assigned one).
 Identity endpoints are local to the host, so they are called without proxies.
@@ -39,9 +41,11 @@ from ._exceptions import AuthenticationError
 from ._redact import redact, register_secret
 from ._transport import MsalHttpClient, log_exchange, auth_logger, map_exceptions
 
-__all__ = ["ManagedIdentityTokenProvider", "detect_source", "IMDS_ENDPOINT"]
+__all__ = ["ManagedIdentityTokenProvider", "detect_source", "IMDS_ENDPOINT",
+           "IMDS_ENDPOINT_ENV_VAR"]
 
 IMDS_ENDPOINT = "http://169.254.169.254/metadata/identity/oauth2/token"
+IMDS_ENDPOINT_ENV_VAR = "MGBRIDGE_IMDS_ENDPOINT"
 _REFRESH_MARGIN = 300.0  # seconds before expiry at which a token counts as expired (msal's rule)
 
 
@@ -169,7 +173,7 @@ class ManagedIdentityTokenProvider:
             if self.client_id:
                 params["clientid"] = self.client_id
         else:
-            url = IMDS_ENDPOINT
+            url = env.get(IMDS_ENDPOINT_ENV_VAR) or IMDS_ENDPOINT
             params["api-version"] = "2018-02-01"
             headers["Metadata"] = "true"
             if self.client_id:

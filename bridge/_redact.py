@@ -99,7 +99,8 @@ def redact_headers(headers: Mapping[str, str] | Iterable[tuple[str, str]]) -> li
     result: list[tuple[str, str]] = []
     for name, value in items:
         if name.lower() in _SECRET_HEADERS:
-            scheme = value.split(" ", 1)[0] if name.lower() == "authorization" and " " in value else ""
+            is_auth = name.lower() == "authorization" and " " in value
+            scheme = value.split(" ", 1)[0] if is_auth else ""
             result.append((name, f"{scheme} {REDACTED}".strip()))
         else:
             result.append((name, redact(value)))

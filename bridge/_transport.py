@@ -47,12 +47,13 @@ from ._redact import redact, redact_headers
 __all__ = ["map_exceptions", "request_maybe_sent", "GraphResponse", "MsalHttpClient",
            "build_http_client", "graph_error_from_response", "capture_http_debug",
            "format_request_log", "format_response_log", "status_name", "USER_AGENT",
-           "http_logger", "auth_logger", "MAX_LOGGED_BODY"]
+           "http_logger", "auth_logger", "MAX_LOGGED_BODY", "log_exchange"]
 
 http_logger = logging.getLogger("bridge.http")
 auth_logger = logging.getLogger("bridge.http.auth")
 
-USER_AGENT = "mgbridge/0.1.0 (New-MgApplicationSynchronizationJob) python-httpx/" + httpx.__version__
+USER_AGENT = ("mgbridge/0.1.0 (New-MgApplicationSynchronizationJob) python-httpx/"
+              + httpx.__version__)
 MAX_LOGGED_BODY = 10240  # the SDK truncates logged bodies at 10 KiB (Constants.MaxContentLength)
 
 # httpx exceptions after which the server may have received (and acted on) the request.
@@ -176,7 +177,8 @@ def status_name(status: int) -> str:
 
 
 def _format_headers(headers: Union[Mapping[str, str], httpx.Headers]) -> str:
-    items = headers.multi_items() if isinstance(headers, httpx.Headers) else list(headers.items())
+    items = ([(k.decode("latin-1"), v.decode("latin-1")) for k, v in headers.raw]
+             if isinstance(headers, httpx.Headers) else list(headers.items()))
     lines = [f"{name:<30}: {value}" for name, value in redact_headers(items)]
     return "\n".join(lines) + ("\n" if lines else "")
 
@@ -296,6 +298,13 @@ def capture_http_debug(callback: Optional[Callable[[str], None]] = None) -> Iter
 class GraphResponse:
     """A Graph answer: status, headers and the decoded JSON body.
 
+    Usage::
+
+        response = client.send(GraphRequest("GET", jobs_path(app_id)))
+        if response.ok:
+            jobs = response.json["value"]
+        print(response.request_id, response.client_request_id)
+
     Parameters:
         status: HTTP status code.
         headers: response headers (lower-case names).
@@ -351,7 +360,10 @@ def graph_error_from_response(status: int, headers: Mapping[str, str], text: str
         code = status_name(status)
     if not message:
         body = " ".join(text.split())[:500] if text and payload is None else ""
-        reason = http.HTTPStatus(status).phrase if status in http.HTTPStatus._value2member_map_ else ""
+        try:
+            reason = http.HTTPStatus(status).phrase
+        except ValueError:
+            reason = ""
         message = body or reason or f"HTTP {status}"
     return GraphError(
         status, code, redact(message),
@@ -411,7 +423,9 @@ class MsalHttpClient:
         if isinstance(data, (str, bytes)):
             content = data
         elif data is not None:
-            form = {k: v for k, v in dict(data).items() if v is not None}
+            # msal puts bytes in forms (the client assertion); httpx would str() them.
+            form = {k: (v.decode("utf-8") if isinstance(v, bytes) else v)
+                    for k, v in dict(data).items() if v is not None}
         request = self._client.build_request(method, url, params=params, data=form,
                                              content=content, headers=clean_headers,
                                              timeout=timeout)

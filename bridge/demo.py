@@ -64,7 +64,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                        client_secret=info["client_secret"], environment="Emulator")
         try:
             context = bridge.get_context()
-            print(f"connected: {context!r}", file=sys.stderr)
+            if context is not None:
+                print(f"connected: app {context.client_id} in tenant {context.tenant_id} "
+                      f"({context.token_credential_type.value}, scopes {', '.join(context.scopes)})",
+                      file=sys.stderr)
             job = bridge.new_application_synchronization_job(
                 application_id=info["application_id"], body_parameter=DEMO_BODY)
         finally:

@@ -6,6 +6,7 @@ import datetime as dt
 import os
 import uuid
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any, Callable, Iterator, Optional
 
 import pytest
@@ -26,7 +27,7 @@ _SCRUBBED = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY", "http_proxy",
 
 @pytest.fixture(autouse=True)
 def clean_environment(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """No AZURE_*/IDENTITY_*/MSI_*/MGBRIDGE_* or proxy variables leak in; no connection leaks out."""
+    """No AZURE_*/IDENTITY_*/MSI_*/MGBRIDGE_*/proxy variables leak in; no connection leaks out."""
     for name in list(os.environ):
         if name.startswith(_SCRUBBED_PREFIXES) or name in _SCRUBBED:
             monkeypatch.delenv(name, raising=False)
@@ -38,13 +39,14 @@ def clean_environment(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 @pytest.fixture(scope="session")
 def emulator() -> Iterator[Emulator]:
-    with Emulator() as emu:
+    with Emulator(device_code_interval=1) as emu:
         yield emu
 
 
 @pytest.fixture(scope="session")
 def info(emulator: Emulator) -> Any:
-    return emulator.info
+    """``emulator.info`` with attribute access."""
+    return SimpleNamespace(**emulator.info)
 
 
 @pytest.fixture(scope="session")
