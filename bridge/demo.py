@@ -73,8 +73,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         finally:
             bridge.disconnect()
         print(json.dumps(job.to_dict(), indent=2))
-        print(f"created job {job.id} (state {job.schedule.state}, every {job.schedule.interval})",
-              file=sys.stderr)
+        schedule = job.schedule
+        state = schedule.state if schedule else None
+        interval = schedule.interval if schedule else None
+        print(f"created job {job.id} (state {state}, every {interval})", file=sys.stderr)
     return 0
 
 
