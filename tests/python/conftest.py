@@ -1,8 +1,64 @@
-"""Shared pytest setup: the repository root on sys.path (for scripts.codegen)."""
+"""Shared pytest setup for every Python test.
 
+- the repository root on sys.path (for scripts.codegen);
+- no AZURE_*/IDENTITY_*/MSI_*/MGBRIDGE_*/IMDS_* or proxy variable from the machine
+  leaks into a test, and no connection or request setting leaks out of one;
+- one Graph emulator per test session (HTTPS on loopback, its own CA), and a
+  user-defined environment that points at it and trusts its CA.
+"""
+
+from __future__ import annotations
+
+import os
 import sys
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Any, Iterator
+
+import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+
+from bridge import _auth, _client  # noqa: E402
+from bridge._environments import add_environment, remove_environment  # noqa: E402
+from bridge.emulator import Emulator  # noqa: E402
+
+_SCRUBBED_PREFIXES = ("AZURE_", "IDENTITY_", "MSI_", "MGBRIDGE_", "IMDS_")
+_SCRUBBED = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY", "http_proxy", "https_proxy",
+             "all_proxy", "no_proxy")
+
+
+@pytest.fixture(autouse=True)
+def clean_environment(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """No identity/proxy variables leak in; no connection or request context leaks out."""
+    for name in list(os.environ):
+        if name.startswith(_SCRUBBED_PREFIXES) or name in _SCRUBBED:
+            monkeypatch.delenv(name, raising=False)
+    yield
+    _auth.disconnect()
+    _client.reset_request_context()
+    _client.select_profile("v1.0")
+
+
+@pytest.fixture(scope="session")
+def emulator() -> Iterator[Emulator]:
+    """The session's emulator (device codes poll every second to keep tests quick)."""
+    with Emulator(device_code_interval=1) as emu:
+        yield emu
+
+
+@pytest.fixture(scope="session")
+def info(emulator: Emulator) -> Any:
+    """``emulator.info`` with attribute access."""
+    return SimpleNamespace(**emulator.info)
+
+
+@pytest.fixture(scope="session")
+def emu_env_name(info: Any) -> Iterator[str]:
+    """A user-defined environment pointing at the emulator, trusting its CA."""
+    name = f"Emulator-tests-{info.port}"
+    add_environment(name, info.login_url, info.graph_url, ca_file=info.ca_file)
+    yield name
+    remove_environment(name)

@@ -1,13 +1,11 @@
-"""Fixtures for the sign-in tests: one emulator per session over TLS, certificates, a clean env."""
+"""Fixtures for the sign-in tests: client certificates (the emulator and env scrub are shared)."""
 
 from __future__ import annotations
 
 import datetime as dt
-import os
 import uuid
 from pathlib import Path
-from types import SimpleNamespace
-from typing import Any, Callable, Iterator, Optional
+from typing import Callable, Optional
 
 import pytest
 from cryptography import x509
@@ -16,46 +14,12 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 
-from bridge import _auth, _client
-from bridge._environments import add_environment, remove_environment
 from bridge.emulator import Emulator
 
-_SCRUBBED_PREFIXES = ("AZURE_", "IDENTITY_", "MSI_", "MGBRIDGE_", "IMDS_")
-_SCRUBBED = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY", "http_proxy", "https_proxy",
-             "all_proxy", "no_proxy")
 
 
-@pytest.fixture(autouse=True)
-def clean_environment(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """No AZURE_*/IDENTITY_*/MSI_*/MGBRIDGE_*/proxy variables leak in; no connection leaks out."""
-    for name in list(os.environ):
-        if name.startswith(_SCRUBBED_PREFIXES) or name in _SCRUBBED:
-            monkeypatch.delenv(name, raising=False)
-    yield
-    _auth.disconnect()
-    _client.reset_request_context()
-    _client.select_profile("v1.0")
 
 
-@pytest.fixture(scope="session")
-def emulator() -> Iterator[Emulator]:
-    with Emulator(device_code_interval=1) as emu:
-        yield emu
-
-
-@pytest.fixture(scope="session")
-def info(emulator: Emulator) -> Any:
-    """``emulator.info`` with attribute access."""
-    return SimpleNamespace(**emulator.info)
-
-
-@pytest.fixture(scope="session")
-def emu_env_name(info: Any) -> Iterator[str]:
-    """A user-defined environment pointing at the emulator, trusting its CA."""
-    name = f"Emulator-auth-{info.port}"
-    add_environment(name, info.login_url, info.graph_url, ca_file=info.ca_file)
-    yield name
-    remove_environment(name)
 
 
 @pytest.fixture()

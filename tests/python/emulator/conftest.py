@@ -10,23 +10,13 @@ import pytest
 from bridge.emulator import Emulator
 
 GRAPH_SCOPE = "https://graph.microsoft.com/.default"
-_ENV_TO_SCRUB = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY", "http_proxy",
-                 "https_proxy", "all_proxy", "no_proxy", "AZURE_CLIENT_ID", "AZURE_TENANT_ID",
-                 "AZURE_CLIENT_SECRET", "IDENTITY_ENDPOINT", "IDENTITY_HEADER", "MSI_ENDPOINT")
 
-
-@pytest.fixture(autouse=True)
-def _scrub_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    """No proxy or identity variable from the machine may leak into a test."""
-    for name in _ENV_TO_SCRUB:
-        monkeypatch.delenv(name, raising=False)
 
 
 @pytest.fixture(scope="session")
-def emu() -> Iterator[Emulator]:
-    """The session's emulator (device codes poll every second to keep tests quick)."""
-    with Emulator(device_code_interval=1) as emulator:
-        yield emulator
+def emu(emulator: Emulator) -> Emulator:
+    """The session's emulator (from tests/python/conftest.py)."""
+    return emulator
 
 
 @pytest.fixture(autouse=True)
