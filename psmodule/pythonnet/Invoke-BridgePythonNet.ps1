@@ -1,0 +1,92 @@
+function Invoke-BridgePythonNet {
+    <#
+    .SYNOPSIS
+        The pythonnet transport: one protocol message (JSON text) in, its response (JSON text) out.
+    .DESCRIPTION
+        The same messages as the subprocess transport (docs/protocol.md), handled by
+        bridge.protocol.dispatch inside this pwsh process. Python starts on the first call
+        (Initialize-BridgePythonNet), not at import.
+
+        The request runs on a Python worker thread; this thread waits in slices of 50 ms,
+        taking the GIL only for each short begin/step call, so other runspaces and threads
+        run meanwhile, and a stopped pipeline (Ctrl+C, StopProcessing) is noticed between
+        slices: the finally block then cancels the ticket and the call returns at once,
+        while the request finishes in the background and its answer is dropped (the
+        subprocess transport's 'cancel' does the same; an HTTP call in flight cannot be
+        interrupted safely in either).
+
+        A Python exception never escapes as a .NET exception: dispatch turns failures into
+        'ok: false' responses itself, and anything raised around it (the core fails to
+        import, the host breaks) becomes a response of the same shape with errorId
+        InternalError. Only a Python that cannot start throws (an ErrorRecord with id
+        MgBridgePythonNetUnavailable), so the caller can fall back to the subprocess
+        transport.
+    .PARAMETER Json
+        One request message, e.g. '{"v":1,"id":1,"op":"hello"}'.
+    .PARAMETER OnEvent
+        Called with each event's JSON text (the device-code prompt) while the call runs,
+        on this thread. Without it, events are dropped.
+    .OUTPUTS
+        System.String: the response message's JSON text.
+    .EXAMPLE
+        Invoke-BridgePythonNet -Json '{"v":1,"id":1,"op":"profile","args":{"action":"get"}}'
+    #>
+    [CmdletBinding()]
+    [OutputType([string])]
+    param(
+        [Parameter(Mandatory, Position = 0)][AllowEmptyString()][string]$Json,
+        [scriptblock]$OnEvent
+    )
+    # Fast path: the process-wide state of a running Python, without a function call.
+    $state = [System.AppDomain]::CurrentDomain.GetData('MgBridge.PythonNet.State')
+    if ($null -eq $state -or -not $state.Initialized) { try {
+        $state = Initialize-BridgePythonNet
+    } catch {
+        $PSCmdlet.ThrowTerminatingError([System.Management.Automation.ErrorRecord]::new(
+            [System.InvalidOperationException]::new($_.Exception.Message, $_.Exception),
+            'MgBridgePythonNetUnavailable', [System.Management.Automation.ErrorCategory]::ResourceUnavailable, $null))
+    } }
+    $ticket = $null
+    $finished = $false
+    try {
+        $reply = Invoke-BridgePythonHostFunction -State $state -Name begin -Argument $Json
+        $bar = $reply.IndexOf('|')
+        $ticket = $reply.Substring(0, $bar)
+        $reply = $reply.Substring($bar + 1)
+        while ($true) {
+            switch ($reply[0]) {
+                'R' {
+                    $finished = $true
+                    return $reply.Substring(1)
+                }
+                'E' {
+                    if ($OnEvent) { & $OnEvent $reply.Substring(1) }
+                }
+            }
+            # Between slices PowerShell checks for a stop request; this is where Ctrl+C lands.
+            $reply = Invoke-BridgePythonHostFunction -State $state -Name step -Argument $ticket
+        }
+    } catch [System.Management.Automation.PipelineStoppedException] {
+        throw
+    } catch {
+        # The host itself failed (a PythonException or a .NET error around it): answer in
+        # the protocol's error shape, with the request's id when it can be read.
+        $finished = $true
+        $id = $null
+        try { $id = ($Json | ConvertFrom-Json -ErrorAction Stop).id } catch { $id = $null }
+        $exception = $_.Exception.GetBaseException()
+        return ([ordered]@{
+                v = 1; id = $id; ok = $false
+                error = [ordered]@{
+                    type = $exception.GetType().Name; errorId = 'InternalError'; category = 'NotSpecified'
+                    message = "Internal error in the pythonnet transport: $($exception.Message)"
+                }
+                warnings = @(); verbose = @(); debug = @(); messages = @()
+            } | ConvertTo-Json -Compress -Depth 5)
+    } finally {
+        if (-not $finished -and $null -ne $ticket) {
+            # Stopped: tell the host to drop the late answer. Never let this fail the stop.
+            try { $null = Invoke-BridgePythonHostFunction -State $state -Name cancel -Argument $ticket } catch { $null = $_ }
+        }
+    }
+}

@@ -1,0 +1,48 @@
+function Use-BridgePython {
+    <#
+    .SYNOPSIS
+        Run a script block with the Python GIL held, and release it on the same thread.
+    .DESCRIPTION
+        The one place that takes the GIL (as snek's Use-Python does): Py.GIL() before,
+        Dispose() in finally, so an exception never leaves the GIL taken. The script
+        block must copy what it needs out of Python ([string] values) before it ends and
+        must never output a PyObject: PowerShell would enumerate it (PyObject is
+        IEnumerable and dynamic) after the GIL is gone.
+    .PARAMETER State
+        The process-wide state (Get-BridgePythonNetState) of an initialized runtime.
+    .PARAMETER ScriptBlock
+        What to run with the GIL; it receives the state as $args[0].
+    .EXAMPLE
+        Use-BridgePython -State $state { param($s) $s.Version }
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory)][hashtable]$State,
+        [Parameter(Mandatory, Position = 0)][scriptblock]$ScriptBlock
+    )
+    $gil = $State.Py::GIL()
+    try {
+        & $ScriptBlock $State
+    } finally {
+        $gil.Dispose()
+    }
+}
+
+function Invoke-BridgePythonHostFunction {
+    # Call one host function (begin/step/cancel/setup) with one str argument and return its
+    # str result as a .NET string. Every PyObject made here is disposed inside the GIL.
+    param([hashtable]$State, [string]$Name, [string]$Argument)
+    Use-BridgePython -State $State {
+        param($s)
+        $arg = $null
+        $result = $null
+        try {
+            $arg = $s.PyString::new($Argument)
+            $result = $s.Host[$Name].Invoke($arg)
+            [string]$result.ToString()
+        } finally {
+            if ($null -ne $result) { $result.Dispose() }
+            if ($null -ne $arg) { $arg.Dispose() }
+        }
+    }
+}
