@@ -23,7 +23,8 @@ Results travel the other way with the same tags (:func:`tag_datetime`,
 :func:`tag_timespan`) plus two that only the shim's decoder reads:
 ``{"@mgbridge.type": "Dictionary", "entries": {...}}`` (an ordered dictionary
 with exact key spelling, for AdditionalProperties) and the key
-``"@mgbridge.typeNames"`` on an object (the PSTypeNames to give it).
+``"@mgbridge.typeNames"`` on an object (the PSTypeNames to give it) and
+``"@mgbridge.defaultDisplay"`` (its default display property set).
 """
 
 from __future__ import annotations
@@ -34,11 +35,12 @@ from typing import Any
 
 from bridge._values import TICKS_PER_SECOND, ticks_to_iso
 
-__all__ = ["TAG", "TYPE_NAMES", "ForeignValue", "decode_value", "tag_datetime", "tag_timespan",
+__all__ = ["TAG", "TYPE_NAMES", "DEFAULT_DISPLAY", "ForeignValue", "decode_value", "tag_datetime", "tag_timespan",
            "tag_dictionary"]
 
 TAG = "@mgbridge.type"
 TYPE_NAMES = "@mgbridge.typeNames"
+DEFAULT_DISPLAY = "@mgbridge.defaultDisplay"
 
 _O_FORMAT = re.compile(r"^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d{1,7}))?(Z|[+-]\d{2}:\d{2})?$")
 
@@ -112,11 +114,12 @@ def decode_value(value: Any) -> Any:
 
 def tag_datetime(value: datetime) -> dict[str, Any]:
     """A datetime for the shim's decoder (UTC when aware)."""
+    # isoformat, not strftime: strftime drops the zero padding of years before 1000.
     if value.tzinfo is not None:
-        value = value.astimezone(timezone.utc)
-        return {TAG: "DateTime", "value": value.strftime("%Y-%m-%dT%H:%M:%S.%f") + "0Z",
+        value = value.astimezone(timezone.utc).replace(tzinfo=None)
+        return {TAG: "DateTime", "value": value.isoformat(timespec="microseconds") + "0Z",
                 "kind": "Utc"}
-    return {TAG: "DateTime", "value": value.strftime("%Y-%m-%dT%H:%M:%S.%f") + "0",
+    return {TAG: "DateTime", "value": value.isoformat(timespec="microseconds") + "0",
             "kind": "Unspecified"}
 
 

@@ -16,7 +16,7 @@ from typing import Any, Mapping, Optional
 from bridge._spec import MODELS_NAMESPACE, ModelSpec, PropertySpec, Spec, load_spec
 from bridge._values import parse_datetime, parse_duration_ticks
 
-from ._codec import TYPE_NAMES, tag_datetime, tag_dictionary, tag_timespan
+from ._codec import DEFAULT_DISPLAY, TYPE_NAMES, tag_datetime, tag_dictionary, tag_timespan
 
 __all__ = ["job_view", "type_names"]
 
@@ -93,7 +93,9 @@ def job_view(data: Mapping[str, Any], spec: Optional[Spec] = None) -> dict[str, 
     """The output object's tree for a synchronizationJob JSON object."""
     spec = spec or load_spec()
     view = _object(spec, spec.body, data, ())
-    # The SDK's object always has these, $null when Graph left them out.
+    # The SDK's object always has these, in this order, $null when Graph left them out.
+    ordered: dict[str, Any] = {TYPE_NAMES: view.pop(TYPE_NAMES), DEFAULT_DISPLAY: ["Id", "TemplateId"]}
     for name in ("Id", "Schedule", "Schema", "Status", "SynchronizationJobSettings", "TemplateId"):
-        view.setdefault(name, None)
-    return view
+        ordered[name] = view.pop(name, None)
+    ordered.update(view)  # AdditionalProperties
+    return ordered

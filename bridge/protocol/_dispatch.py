@@ -1,0 +1,347 @@
+"""The protocol's one entry point: :func:`dispatch` (a message dict in, a response dict out).
+
+Both transports use it: the subprocess helper (``python -m bridge.protocol``)
+calls it for every line it reads, and an in-process (pythonnet) transport can
+call :func:`handle_json` with the same text. It keeps no state of its own: the
+session state (connection, environments, request context, profile) is the
+core's module state, so one process equals one PowerShell session.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import sys
+import tempfile
+import threading
+from typing import Any, Callable, Mapping, Optional
+
+from bridge._exceptions import BindingError, ProtocolError
+
+from ._codec import decode_value
+from ._errors import error_to_dict
+
+__all__ = ["PROTOCOL_VERSION", "SUPPORTED_VERSIONS", "OPS", "dispatch", "handle_json",
+           "Emit"]
+
+PROTOCOL_VERSION = 1
+SUPPORTED_VERSIONS = (1,)
+
+#: ``emit(event, data)`` sends an event for the request being handled (device-code prompt).
+Emit = Callable[[str, Mapping[str, Any]], None]
+
+_env_lock = threading.Lock()
+# Connect-MgGraph -EnvironmentVariable reads these; the shim sends the session's current values.
+_AZURE_VARIABLES = ("AZURE_CLIENT_ID", "AZURE_TENANT_ID", "AZURE_CLIENT_SECRET",
+                    "AZURE_CLIENT_CERTIFICATE_PATH", "AZURE_CLIENT_CERTIFICATE_PASSWORD",
+                    "AZURE_USERNAME", "AZURE_PASSWORD")
+
+
+def _version() -> str:
+    try:
+        from importlib.metadata import version
+        return version("mgbridge")
+    except Exception:
+        return "0.1.0"
+
+
+# --------------------------------------------------------------------------- ops
+
+def _op_hello(args: Mapping[str, Any], ctx: "_Call") -> Any:
+    # Import the whole core now: a missing dependency (httpx, msal) should fail the
+    # shim's interpreter probe, not the first real call.
+    import bridge._api  # noqa: F401
+    import bridge._client  # noqa: F401
+    return {"protocol": PROTOCOL_VERSION, "versions": list(SUPPORTED_VERSIONS),
+            "package": _version(), "python": platform.python_version(),
+            "executable": sys.executable, "pid": os.getpid(), "ops": sorted(OPS)}
+
+
+def _endpoint() -> tuple[str, str]:
+    """The Graph endpoint of the current connection (Global when none) and the API version."""
+    from bridge._auth import get_connection
+    from bridge._client import get_profile
+    from bridge._environments import DEFAULT_ENVIRONMENT, get_environment
+    conn = get_connection()
+    env = conn.environment if conn is not None and not conn.closed \
+        else get_environment(DEFAULT_ENVIRONMENT)
+    return env.graph_endpoint, get_profile()
+
+
+def _op_invoke(args: Mapping[str, Any], ctx: "_Call") -> Any:
+    from bridge._api import invoke
+    from bridge._request import GraphRequest, encode_json
+
+    from ._view import job_view
+    parameters = args.get("parameters")
+    if not isinstance(parameters, Mapping):
+        raise ProtocolError("invoke: 'parameters' must be an object")
+    what_if = bool(args.get("whatIf", False))
+    request = invoke(decode_value(dict(parameters)), what_if=True, emit_warnings=False)
+    assert isinstance(request, GraphRequest)
+    ctx.warnings.extend(request.warnings)
+    endpoint, api_version = _endpoint()
+    described = request.to_dict(endpoint, api_version)
+    described["bodyText"] = encode_json(request.body).decode("utf-8") \
+        if request.body is not None else None
+    if what_if:
+        return {"whatIf": True, "request": described}
+    from bridge._client import get_default_client
+    client = get_default_client()
+    ctx.verbose.append(f"{request.method} {client.url(request)}")
+    created = client.create(request)
+    return {"whatIf": False, "request": {"method": request.method, "url": client.url(request),
+                                         "parameterSet": request.parameter_set},
+            "job": job_view(created)}
+
+
+def _connect_kwargs(args: Mapping[str, Any]) -> dict[str, Any]:
+    names = {"clientId": "client_id", "tenantId": "tenant_id", "clientSecret": "client_secret",
+             "certificatePath": "certificate_path", "certificatePassword": "certificate_password",
+             "certificateThumbprint": "certificate_thumbprint",
+             "certificateName": "certificate_name", "accessToken": "access_token",
+             "useDeviceCode": "use_device_code", "environmentVariable": "environment_variable",
+             "identity": "identity", "environment": "environment", "scopes": "scopes",
+             "tokenCachePath": "token_cache_path", "contextScope": "context_scope",
+             "timeout": "timeout"}
+    kwargs: dict[str, Any] = {}
+    for key, value in args.items():
+        if key in ("environ", "certificateData", "noWelcome"):
+            continue
+        if key not in names:
+            raise ProtocolError(f"connect: unknown argument {key!r}")
+        if value is not None:
+            kwargs[names[key]] = value
+    return kwargs
+
+
+def _op_connect(args: Mapping[str, Any], ctx: "_Call") -> Any:
+    from bridge._auth import connect
+    kwargs = _connect_kwargs(args)
+
+    def prompt(message: str) -> None:
+        if ctx.emit is not None:
+            ctx.emit("prompt", {"message": message})
+        else:
+            ctx.messages.append(message)
+
+    kwargs["prompt"] = prompt
+    temp_path: Optional[str] = None
+    data = args.get("certificateData")
+    try:
+        if data:
+            # -Certificate (an X509Certificate2 from the caller's session): msal needs the
+            # key as a file; it lives 0600 in a private temp dir only for the sign-in.
+            import base64
+            fd, temp_path = tempfile.mkstemp(prefix="mgbridge-", suffix=".pfx")
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(base64.b64decode(str(data)))
+            kwargs["certificate_path"] = temp_path
+        environ = args.get("environ")
+        if environ:
+            with _env_lock:
+                saved = {k: os.environ.get(k) for k in _AZURE_VARIABLES}
+                try:
+                    for k in _AZURE_VARIABLES:
+                        os.environ.pop(k, None)
+                    for k, v in dict(environ).items():
+                        if k in _AZURE_VARIABLES and v is not None:
+                            os.environ[k] = str(v)
+                    conn = connect(**kwargs)
+                finally:
+                    for k, old in saved.items():
+                        if old is None:
+                            os.environ.pop(k, None)
+                        else:
+                            os.environ[k] = old
+        else:
+            conn = connect(**kwargs)
+    finally:
+        if temp_path:
+            try:
+                os.unlink(temp_path)
+            except OSError:
+                pass
+    return {"context": conn.context.to_dict(),
+            "environment": conn.environment.to_dict()}
+
+
+def _op_disconnect(args: Mapping[str, Any], ctx: "_Call") -> Any:
+    from bridge._auth import disconnect
+    context = disconnect()
+    return {"context": context.to_dict() if context is not None else None}
+
+
+def _op_get_context(args: Mapping[str, Any], ctx: "_Call") -> Any:
+    from bridge._auth import get_context
+    context = get_context()
+    return {"context": context.to_dict() if context is not None else None}
+
+
+def _op_environments(args: Mapping[str, Any], ctx: "_Call") -> Any:
+    from bridge import _environments as envs
+    action = args.get("action", "get")
+    if action == "get":
+        name = args.get("name")
+        if name:
+            return {"environments": [envs.get_environment(str(name)).to_dict()]}
+        return {"environments": [e.to_dict() for e in envs.get_environment()]}
+    if action == "add":
+        # The core validates the endpoints (type included) and names the bad parameter.
+        login: Any = args.get("azureADEndpoint")
+        graph: Any = args.get("graphEndpoint")
+        env = envs.add_environment(str(args.get("name") or ""), login, graph,
+                                   ca_file=args.get("caFile"))
+        return {"environments": [env.to_dict()]}
+    if action == "remove":
+        return {"environments": [envs.remove_environment(str(args.get("name") or "")).to_dict()]}
+    raise ProtocolError(f"environments: unknown action {action!r}")
+
+
+def _op_request_context(args: Mapping[str, Any], ctx: "_Call") -> Any:
+    from bridge import _client
+    action = args.get("action", "get")
+    if action == "set":
+        names = {"maxRetry": "max_retry", "retryDelay": "retry_delay",
+                 "clientTimeout": "client_timeout", "retriesTimeLimit": "max_retry_time"}
+        changes = {names[k]: v for k, v in args.items() if k in names}
+        unknown = [k for k in args if k not in names and k != "action"]
+        if unknown:
+            raise ProtocolError(f"request_context: unknown argument {unknown[0]!r}")
+        try:
+            result = _client.set_request_context(**changes)
+        except (TypeError, ValueError) as exc:
+            if isinstance(exc, BindingError):
+                raise
+            raise BindingError(str(exc), parameter="RequestContext") from None
+    elif action == "reset":
+        result = _client.reset_request_context()
+    elif action == "get":
+        result = _client.get_request_context()
+    else:
+        raise ProtocolError(f"request_context: unknown action {action!r}")
+    return {"requestContext": result.to_dict()}
+
+
+def _op_profile(args: Mapping[str, Any], ctx: "_Call") -> Any:
+    from bridge import _client
+    action = args.get("action", "get")
+    if action == "select":
+        return {"profile": _client.select_profile(args.get("name"))}  # type: ignore[arg-type]
+    if action == "get":
+        return {"profile": _client.get_profile()}
+    raise ProtocolError(f"profile: unknown action {action!r}")
+
+
+def _op_cancel(args: Mapping[str, Any], ctx: "_Call") -> Any:
+    # A pure dispatch has nothing in flight; the subprocess loop handles cancel itself.
+    return {"cancelled": False, "target": args.get("target")}
+
+
+def _op_shutdown(args: Mapping[str, Any], ctx: "_Call") -> Any:
+    return {"shutdown": True}
+
+
+OPS: dict[str, Callable[[Mapping[str, Any], "_Call"], Any]] = {
+    "hello": _op_hello, "invoke": _op_invoke, "connect": _op_connect,
+    "disconnect": _op_disconnect, "get_context": _op_get_context,
+    "environments": _op_environments, "request_context": _op_request_context,
+    "profile": _op_profile, "cancel": _op_cancel, "shutdown": _op_shutdown,
+}
+
+
+# --------------------------------------------------------------------------- envelope
+
+class _Call:
+    """What one request collects besides its result."""
+
+    __slots__ = ("emit", "warnings", "verbose", "messages")
+
+    def __init__(self, emit: Optional[Emit]) -> None:
+        self.emit = emit
+        self.warnings: list[str] = []
+        self.verbose: list[str] = []
+        self.messages: list[str] = []
+
+
+def _response(message_id: Any, ok: bool, **fields: Any) -> dict[str, Any]:
+    out: dict[str, Any] = {"v": PROTOCOL_VERSION, "id": message_id, "ok": ok}
+    out.update(fields)
+    return out
+
+
+def protocol_error(message_id: Any, text: str) -> dict[str, Any]:
+    """A response for a message that could not be read (never echoes its content)."""
+    return _response(message_id, False, error=error_to_dict(ProtocolError(text)))
+
+
+def dispatch(message: Mapping[str, Any], emit: Optional[Emit] = None) -> dict[str, Any]:
+    """Handle one request message and return its response message.
+
+    Parameters:
+        message: ``{"v": 1, "id": <int|str>, "op": <name>, "args": {...}, "debug": bool}``.
+        emit: optional ``emit(event, data)`` for events during the call (the
+            device-code prompt); without it, prompts are returned in ``messages``.
+
+    Returns:
+        ``{"v": 1, "id", "ok": true, "result", "warnings", "verbose", "debug", "messages"}``
+        or ``{"v": 1, "id", "ok": false, "error": {...}, "debug", ...}``. Never raises
+        for a bad message: that is an ``ok: false`` ProtocolError response.
+    """
+    if not isinstance(message, Mapping):
+        return protocol_error(None, "a message must be a JSON object")
+    message_id = message.get("id")
+    if message_id is not None and (isinstance(message_id, bool)
+                                   or not isinstance(message_id, (int, str))):
+        return protocol_error(None, "'id' must be an integer or a string")
+    version = message.get("v", PROTOCOL_VERSION)
+    if version not in SUPPORTED_VERSIONS:
+        return protocol_error(message_id, f"unsupported protocol version {version!r}; this "
+                              f"helper speaks {', '.join(map(str, SUPPORTED_VERSIONS))}")
+    op = message.get("op")
+    handler = OPS.get(op) if isinstance(op, str) else None
+    if handler is None:
+        shown = op if isinstance(op, str) and len(op) < 40 else type(op).__name__
+        return protocol_error(message_id, f"unknown op {shown!r}; known: {', '.join(sorted(OPS))}")
+    args = message.get("args")
+    if args is None:
+        args = {}
+    if not isinstance(args, Mapping):
+        return protocol_error(message_id, "'args' must be an object")
+    call = _Call(emit)
+    debug: list[str] = []
+    try:
+        if message.get("debug"):
+            from bridge._transport import capture_http_debug
+            with capture_http_debug() as debug:
+                result = handler(args, call)
+        else:
+            result = handler(args, call)
+    except Exception as exc:  # every failure becomes a structured error
+        return _response(message_id, False, error=error_to_dict(exc), warnings=call.warnings,
+                         verbose=call.verbose, debug=list(debug), messages=call.messages)
+    return _response(message_id, True, result=result, warnings=call.warnings,
+                     verbose=call.verbose, debug=list(debug), messages=call.messages)
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False,
+                      default=_default)
+
+
+def _default(value: Any) -> Any:
+    # Results are JSON already; anything else is shown, never crashes the channel.
+    return str(value)
+
+
+def handle_json(text: str) -> str:
+    """:func:`dispatch` for one JSON text (one message), returning the response's JSON text."""
+    try:
+        message = json.loads(text)
+    except ValueError as exc:
+        # Say where, not what: the line may carry a secret.
+        return _dumps(protocol_error(None, f"the message is not valid JSON "
+                                           f"(line {getattr(exc, 'lineno', '?')}, "
+                                           f"column {getattr(exc, 'colno', '?')})"))
+    return _dumps(dispatch(message))

@@ -1,0 +1,73 @@
+function Start-BridgeHelper {
+    <#
+    .SYNOPSIS
+        Start the session's Python helper (python -m bridge.protocol) and say hello.
+    .DESCRIPTION
+        Tries the interpreters of Find-BridgePython in order and keeps the first whose
+        helper answers 'hello' with protocol version 1. The helper gets no secrets in its
+        arguments or environment: only '-m bridge.protocol', and PYTHONPATH pointing at
+        this checkout when the module runs from one (so shim and core always match).
+        When an earlier helper of this session had died, the journal of state-changing
+        calls (environments, request context, profile, connection) is replayed.
+    #>
+    [CmdletBinding()]
+    param([string]$Reason)
+
+    $env = @{ PYTHONIOENCODING = 'utf-8'; PYTHONUNBUFFERED = '1' }
+    $repo = Get-BridgeRepositoryRoot
+    if (Test-Path -LiteralPath (Join-Path $repo 'bridge/__init__.py')) {
+        $sep = [System.IO.Path]::PathSeparator
+        $env.PYTHONPATH = if ($env:PYTHONPATH) { "$repo$sep$env:PYTHONPATH" } else { $repo }
+    }
+    $failures = [System.Collections.Generic.List[string]]::new()
+    foreach ($candidate in Find-BridgePython) {
+        if (-not (Test-Path -LiteralPath $candidate.Path)) {
+            $failures.Add("$($candidate.Source): $($candidate.Path) does not exist")
+            continue
+        }
+        $helper = $null
+        try {
+            $helper = [MgBridge.HelperProcess]::new($candidate.Path, [string[]]@('-m', 'bridge.protocol'), $env, $null)
+            $null = $helper.Send('{"v":1,"id":0,"op":"hello"}')
+            $line = $null
+            $deadline = [datetime]::UtcNow.AddSeconds(60)
+            while ($null -eq $line -and -not $helper.Ended -and [datetime]::UtcNow -lt $deadline) { $line = $helper.Receive(50) }
+            if ($null -eq $line) {
+                throw $(if ($helper.Ended) { 'the helper exited at start' } else { "no answer to 'hello' within 60 seconds" })
+            }
+            $hello = [MgBridge.BridgeJson]::Decode($line)
+            if (-not $hello.ok) { throw $hello.error.message }
+            if ($hello.result.protocol -ne 1) {
+                throw "it speaks protocol version $($hello.result.protocol); this module speaks 1"
+            }
+            $script:BridgeHelper = $helper
+            $script:BridgeHelperInfo = [pscustomobject]@{
+                Pid = $helper.Id; Python = $candidate.Path; Source = $candidate.Source
+                PythonVersion = $hello.result.python; Package = $hello.result.package
+                Protocol = $hello.result.protocol
+            }
+            Write-Verbose ("MgBridge: started the Python helper (pid {0}, {1} from {2}, Python {3}, protocol {4})" -f
+                $helper.Id, $candidate.Path, $candidate.Source, $hello.result.python, $hello.result.protocol)
+            break
+        } catch {
+            $detail = $_.Exception.Message
+            if ($helper) {
+                $tail = ($helper.StderrTail -split "`n" | Where-Object { $_ } | Select-Object -Last 1)
+                if ($tail) { $detail = "$detail ($tail)" }
+                $helper.Kill()
+            }
+            $failures.Add("$($candidate.Source): $($candidate.Path): $detail")
+        }
+    }
+    if (-not $script:BridgeHelper) {
+        $message = "MgBridge could not start its Python helper: no Python interpreter with the " +
+            "'bridge' package (and httpx, msal, pyyaml) was found. Set `$env:MGBRIDGE_PYTHON to " +
+            "such an interpreter, activate a virtual environment that has it, or run .ci/bootstrap " +
+            "in the checkout. Tried:`n  " + ($(if ($failures.Count) { $failures -join "`n  " } else { '(no candidates)' }))
+        throw [System.Management.Automation.ErrorRecord]::new(
+            [System.InvalidOperationException]::new($message), 'MgBridgePythonNotFound',
+            [System.Management.Automation.ErrorCategory]::NotInstalled, $null)
+    }
+    if ($Reason) { Write-Warning $Reason }
+    Restore-BridgeSession
+}

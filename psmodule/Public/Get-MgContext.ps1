@@ -1,0 +1,26 @@
+function Get-MgContext {
+    <#
+    .SYNOPSIS
+        The current Microsoft Graph connection's context, or nothing when not connected.
+    .DESCRIPTION
+        ClientId, TenantId, Scopes, AuthType, TokenCredentialType, CertificateThumbprint,
+        Account, AppName, ContextScope and Environment, as Microsoft.Graph.Authentication
+        shows them. Holds no secret.
+    .EXAMPLE
+        (Get-MgContext).Environment
+    .LINK
+        https://learn.microsoft.com/powershell/module/microsoft.graph.authentication/get-mgcontext
+    #>
+    [CmdletBinding()]
+    [OutputType([pscustomobject])]
+    param()
+    $result = Invoke-BridgeOperation -Cmdlet $PSCmdlet -Op 'get_context'
+    if ($result.context) { ConvertTo-BridgeContext $result.context }
+}
+
+function ConvertTo-BridgeContext {
+    # Private helper: give a context object the SDK's type name (for its default view).
+    param($Context)
+    $Context.PSObject.TypeNames.Insert(0, 'Microsoft.Graph.PowerShell.Authentication.AuthContext')
+    $Context
+}

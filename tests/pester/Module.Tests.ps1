@@ -1,0 +1,67 @@
+# The module as a whole: manifest, exports, loading, generated files, file hygiene.
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1')
+    Import-TestModule
+    $script:Root = Join-Path (Get-TestRepository) 'psmodule'
+    $script:Manifest = Join-Path $Root 'MgBridge.psd1'
+    $script:Pwsh = Get-TestPwsh
+}
+
+Describe 'Manifest' {
+    It 'is valid' {
+        $info = Test-ModuleManifest -Path $Manifest -ErrorAction Stop
+        $info.Name | Should -Be 'MgBridge'
+        $info.PowerShellVersion | Should -Be ([version]'7.2')
+    }
+    It 'exports exactly the documented commands' {
+        $expected = 'Add-MgEnvironment', 'Connect-MgGraph', 'Disconnect-MgGraph', 'Get-MgContext', 'Get-MgEnvironment',
+            'Get-MgRequestContext', 'New-MgApplicationSynchronizationJob', 'Remove-MgEnvironment', 'Select-MgProfile', 'Set-MgRequestContext'
+        @((Get-Module MgBridge).ExportedCommands.Keys | Sort-Object) | Should -Be $expected
+    }
+    It 'exports only advanced functions (CmdletBinding)' {
+        foreach ($command in (Get-Module MgBridge).ExportedFunctions.Values) {
+            $command.CmdletBinding | Should -BeTrue -Because $command.Name
+        }
+    }
+}
+
+Describe 'Loading' {
+    It 'is found on PSModulePath by command auto-loading' {
+        $dir = Join-Path ([System.IO.Path]::GetTempPath()) "mgbridge-modpath-$PID"
+        New-Item -ItemType Directory -Force $dir | Out-Null
+        $link = Join-Path $dir 'MgBridge'
+        if (-not (Test-Path $link)) { New-Item -ItemType SymbolicLink -Path $link -Target $Root | Out-Null }
+        $sep = [System.IO.Path]::PathSeparator
+        $env:PSModulePath, $saved = "$dir$sep$env:PSModulePath", $env:PSModulePath
+        try {
+            $out = & $Pwsh -NoProfile -NonInteractive -Command '(Get-Command New-MgApplicationSynchronizationJob).Source; (New-MgApplicationSynchronizationJob -ApplicationId a -TemplateId t -WhatIf 6>&1 | Out-String)'
+        } finally { $env:PSModulePath = $saved; Remove-Item -Recurse -Force $dir }
+        $out[0] | Should -Be 'MgBridge'
+        ($out -join "`n") | Should -Match 'What if: POST https://graph.microsoft.com/v1.0/applications/a/synchronization/jobs'
+    }
+    It 'imports in well under a second once the types are compiled' {
+        $ms = & $Pwsh -NoProfile -NonInteractive -Command "Import-Module Microsoft.PowerShell.Utility; `$sw = [Diagnostics.Stopwatch]::StartNew(); Import-Module '$Manifest'; `$sw.Elapsed.TotalMilliseconds"
+        [double]$ms | Should -BeLessThan 1000
+    }
+}
+
+Describe 'Generated files' {
+    It 'match the spec (scripts/generate --check)' {
+        $python = Get-TestPython
+        $out = & $python (Join-Path (Get-TestRepository) 'scripts/generate') --check 2>&1
+        $LASTEXITCODE | Should -Be 0 -Because ($out -join "`n")
+    }
+}
+
+Describe 'File hygiene' {
+    It 'has no tabs or trailing whitespace in psmodule/' {
+        $bad = foreach ($file in Get-ChildItem -Recurse -File $Root -Include *.ps1, *.psm1, *.psd1, *.cs, *.md) {
+            $n = 0
+            foreach ($line in [System.IO.File]::ReadAllLines($file.FullName)) {
+                $n++
+                if ($line -match "`t| +$") { "$($file.Name):$n" }
+            }
+        }
+        $bad | Should -BeNullOrEmpty
+    }
+}

@@ -1,0 +1,48 @@
+<#
+.SYNOPSIS
+    Run the MgBridge Pester suite with one transport; exit non-zero on failure.
+.DESCRIPTION
+    Imports Pester 5.7.1 from $env:MGBRIDGE_PESTER (a Pester.psd1 path) or
+    ~/.nuget/packages/pester/5.7.1/tools, starts one emulator for the whole run,
+    selects the transport ($env:MGBRIDGE_TRANSPORT), runs tests/pester/*.Tests.ps1 and
+    prints a last line 'N passed, N failed, N skipped'.
+.PARAMETER Transport
+    subprocess (default) or pythonnet (once that transport exists).
+.PARAMETER Path
+    Test files to run (default: every *.Tests.ps1 here).
+.EXAMPLE
+    pwsh -NoProfile -File tests/pester/Run-Pester.ps1 -Transport subprocess
+#>
+[CmdletBinding()]
+param(
+    [ValidateSet('subprocess', 'pythonnet')][string]$Transport = 'subprocess',
+    [string[]]$Path = @(Join-Path $PSScriptRoot '*.Tests.ps1')
+)
+$ErrorActionPreference = 'Stop'
+# pwsh -File passes "a,b" as one string: accept comma-separated paths too.
+$Path = @($Path | ForEach-Object { $_ -split ',' } | Where-Object { $_ })
+$pester = if ($env:MGBRIDGE_PESTER) { $env:MGBRIDGE_PESTER } else {
+    Join-Path ([Environment]::GetFolderPath('UserProfile')) '.nuget/packages/pester/5.7.1/tools/Pester.psd1'
+}
+Import-Module $pester -MinimumVersion 5.7.1 -Force
+$env:MGBRIDGE_TRANSPORT = $Transport
+Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+$null = Get-TestEmulator
+$result = $null
+try {
+    $config = New-PesterConfiguration
+    $config.Run.Path = $Path
+    $config.Run.PassThru = $true
+    $config.Output.Verbosity = 'Normal'
+    $result = Invoke-Pester -Configuration $config
+} finally {
+    Stop-TestEmulator
+    if (Get-Module MgBridge) { Remove-Module MgBridge }
+}
+if (-not $result) {
+    '0 passed, 1 failed, 0 skipped'
+    exit 1
+}
+"$($result.PassedCount) passed, $($result.FailedCount + $result.FailedBlocksCount + $result.FailedContainersCount) failed, $($result.SkippedCount) skipped"
+if ($result.FailedCount -gt 0 -or $result.Result -ne 'Passed') { exit 1 }
+exit 0

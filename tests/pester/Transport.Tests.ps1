@@ -1,0 +1,95 @@
+# The subprocess transport: restart after the helper dies, Ctrl+C during a slow call,
+# secrets only over the pipe.
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1')
+    Connect-TestGraph
+    $script:Info = Get-TestEmulator
+    $script:AppId = $Info.application_id
+    function Get-HelperPid { & (Get-Module MgBridge) { $script:BridgeHelper.Id } }
+}
+
+Describe 'Helper process lifetime' -Skip:($env:MGBRIDGE_TRANSPORT -and $env:MGBRIDGE_TRANSPORT -ne 'subprocess') {
+    It 'restarts a helper killed between calls and restores the session (connection, environments)' {
+        $old = Get-HelperPid
+        Stop-Process -Id $old -Force
+        Start-Sleep -Milliseconds 200
+        $job = New-MgApplicationSynchronizationJob -ApplicationId $AppId -TemplateId 'after-kill' -WarningVariable w -WarningAction SilentlyContinue
+        $job.TemplateId | Should -Be 'after-kill'
+        "$w" | Should -Match 'had exited.*started a new one'
+        Get-HelperPid | Should -Not -Be $old
+        (Get-MgContext).Environment | Should -Be 'Emu'
+    }
+    It 'reports a helper killed during a call with a clear error, then recovers' {
+        Set-EmulatorFaults @(@{ route = 'jobs.create'; kind = 'latency'; seconds = 3; count = 1 })
+        try {
+            $victim = Get-HelperPid
+            $psi = [System.Diagnostics.ProcessStartInfo]::new('/bin/sh')
+            foreach ($a in '-c', "sleep 0.7; kill -9 $victim") { $psi.ArgumentList.Add($a) }
+            $killer = [System.Diagnostics.Process]::Start($psi)
+            $sw = [Diagnostics.Stopwatch]::StartNew()
+            New-MgApplicationSynchronizationJob -ApplicationId $AppId -TemplateId 'killed' -ErrorVariable ev -ErrorAction SilentlyContinue
+            $sw.Elapsed.TotalSeconds | Should -BeLessThan 2.9
+            $ev[0].FullyQualifiedErrorId | Should -BeLike 'HelperExited,*'
+            $ev[0].Exception.Message | Should -Match 'exited unexpectedly.*next call starts a new helper'
+            $killer.WaitForExit(2000) | Out-Null
+        } finally { Clear-EmulatorFaults }
+        (New-MgApplicationSynchronizationJob -ApplicationId $AppId -TemplateId 'recovered' -WarningAction SilentlyContinue).TemplateId | Should -Be 'recovered'
+    }
+}
+
+Describe 'Ctrl+C / StopProcessing' {
+    It 'returns promptly from a slow request and the helper keeps serving' {
+        Set-EmulatorFaults @(@{ route = 'jobs.create'; kind = 'latency'; seconds = 5; count = 1 })
+        $ps = [powershell]::Create()
+        try {
+            # A second runspace shares this runspace's module instance? No: it imports its own
+            # and starts its own helper, as a separate session would.
+            $manifest = Join-Path (Get-TestRepository) 'psmodule/MgBridge.psd1'
+            $null = $ps.AddScript({
+                    param($manifest, $info)
+                    Import-Module $manifest
+                    $null = Add-MgEnvironment -Name Emu -AzureADEndpoint $info.login_url -GraphEndpoint $info.graph_url -CaFile $info.ca_file
+                    $cred = [pscredential]::new($info.client_id, (ConvertTo-SecureString $info.client_secret -AsPlainText -Force))
+                    Connect-MgGraph -Environment Emu -ClientSecretCredential $cred -TenantId $info.tenant_id -NoWelcome
+                    [Console]::Out.Flush()
+                    'ready'
+                    New-MgApplicationSynchronizationJob -ApplicationId $info.application_id -TemplateId 'slow'
+                }).AddArgument($manifest).AddArgument($Info)
+            $output = [System.Management.Automation.PSDataCollection[psobject]]::new()
+            $handle = $ps.BeginInvoke([System.Management.Automation.PSDataCollection[psobject]]::new(), $output)
+            $deadline = [datetime]::UtcNow.AddSeconds(30)
+            while ($output.Count -lt 1 -and [datetime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 50 }
+            $output[0] | Should -Be 'ready'
+            Start-Sleep -Milliseconds 500  # the create is now waiting on the 5 s latency
+            $sw = [Diagnostics.Stopwatch]::StartNew()
+            $ps.Stop()
+            $sw.Elapsed.TotalSeconds | Should -BeLessThan 1.5
+            $ps.InvocationStateInfo.State | Should -Be 'Stopped'
+            # The same runspace (same helper) still works afterwards.
+            $ps.Commands.Clear()
+            $null = $ps.AddScript({ param($info) (New-MgApplicationSynchronizationJob -ApplicationId $info.application_id -TemplateId 'after-stop').TemplateId }).AddArgument($Info)
+            Clear-EmulatorFaults
+            $ps.Invoke() | Should -Be 'after-stop'
+        } finally {
+            Clear-EmulatorFaults
+            $ps.Dispose()
+        }
+    }
+}
+
+Describe 'Secrets' -Skip:(-not $IsLinux) {
+    It 'never appear in the helper''s arguments or environment' {
+        $null = Get-MgContext  # make sure a helper is running
+        $helper = Get-HelperPid
+        $cmdline = [System.IO.File]::ReadAllText("/proc/$helper/cmdline")
+        $environ = [System.IO.File]::ReadAllText("/proc/$helper/environ")
+        $cmdline | Should -Not -Match ([regex]::Escape($Info.client_secret))
+        $environ | Should -Not -Match ([regex]::Escape($Info.client_secret))
+        ($cmdline -split "`0" | Where-Object { $_ }) | Select-Object -Skip 1 | Should -Be @('-m', 'bridge.protocol')
+    }
+    It 'never appear in -Debug or -Verbose output of Connect-MgGraph' {
+        $cred = [pscredential]::new($Info.client_id, (ConvertTo-SecureString $Info.client_secret -AsPlainText -Force))
+        $all = Connect-MgGraph -Environment Emu -ClientSecretCredential $cred -TenantId $Info.tenant_id -NoWelcome -Debug -Verbose *>&1 | Out-String
+        $all | Should -Not -Match ([regex]::Escape($Info.client_secret))
+    }
+}
