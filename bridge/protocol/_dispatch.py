@@ -32,10 +32,17 @@ SUPPORTED_VERSIONS = (1,)
 Emit = Callable[[str, Mapping[str, Any]], None]
 
 _env_lock = threading.Lock()
-# Connect-MgGraph -EnvironmentVariable reads these; the shim sends the session's current values.
-_AZURE_VARIABLES = ("AZURE_CLIENT_ID", "AZURE_TENANT_ID", "AZURE_CLIENT_SECRET",
-                    "AZURE_CLIENT_CERTIFICATE_PATH", "AZURE_CLIENT_CERTIFICATE_PASSWORD",
-                    "AZURE_USERNAME", "AZURE_PASSWORD")
+# The environment variables a sign-in reads: -EnvironmentVariable the AZURE_* ones,
+# -Identity the managed identity endpoint ones, certificate store look-ups
+# MGBRIDGE_CERT_STORE. The core's process environment was fixed when it started (the
+# helper) or is the C environment .NET's Environment.SetEnvironmentVariable does not
+# change (pythonnet), so the shim sends the PowerShell session's current values in
+# 'environ'; while connect runs they replace every variable of this list.
+_SESSION_VARIABLES = ("AZURE_CLIENT_ID", "AZURE_TENANT_ID", "AZURE_CLIENT_SECRET",
+                      "AZURE_CLIENT_CERTIFICATE_PATH", "AZURE_CLIENT_CERTIFICATE_PASSWORD",
+                      "AZURE_USERNAME", "AZURE_PASSWORD",
+                      "IDENTITY_ENDPOINT", "IDENTITY_HEADER", "MSI_ENDPOINT", "MSI_SECRET",
+                      "IMDS_ENDPOINT", "MGBRIDGE_IMDS_ENDPOINT", "MGBRIDGE_CERT_STORE")
 
 
 def _version() -> str:
@@ -139,14 +146,16 @@ def _op_connect(args: Mapping[str, Any], ctx: "_Call") -> Any:
                 fh.write(base64.b64decode(str(data)))
             kwargs["certificate_path"] = temp_path
         environ = args.get("environ")
-        if environ:
+        if environ is not None:
+            if not isinstance(environ, Mapping):
+                raise ProtocolError("connect: 'environ' must be an object")
             with _env_lock:
-                saved = {k: os.environ.get(k) for k in _AZURE_VARIABLES}
+                saved = {k: os.environ.get(k) for k in _SESSION_VARIABLES}
                 try:
-                    for k in _AZURE_VARIABLES:
+                    for k in _SESSION_VARIABLES:
                         os.environ.pop(k, None)
                     for k, v in dict(environ).items():
-                        if k in _AZURE_VARIABLES and v is not None:
+                        if k in _SESSION_VARIABLES and v is not None:
                             os.environ[k] = str(v)
                     conn = connect(**kwargs)
                 finally:

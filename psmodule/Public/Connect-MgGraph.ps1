@@ -115,6 +115,25 @@ function Connect-MgGraph {
     if ($PSBoundParameters.ContainsKey('ContextScope')) { $arguments.contextScope = $ContextScope }
     if ($PSBoundParameters.ContainsKey('ClientTimeout')) { $arguments.timeout = $ClientTimeout }
     $interactive = $false
+    # The core does not see this session's environment variables: the helper's were fixed
+    # when it started, and an in-process (pythonnet) core reads the C environment, which
+    # $env: assignments do not change. A flow that reads variables gets the session's
+    # current values in 'environ' (secrets as SecureStrings until the pipe); relative
+    # paths are resolved against the current location here, not the core's directory.
+    function Get-SessionEnviron([string[]]$Names, [string[]]$SecretNames, [string[]]$PathNames) {
+        $environ = [ordered]@{}
+        foreach ($name in $Names) {
+            $value = [System.Environment]::GetEnvironmentVariable($name)
+            if ([string]::IsNullOrEmpty($value)) { continue }  # empty counts as unset, as in the core
+            if ($name -in $PathNames) { $value = $PSCmdlet.GetUnresolvedProviderPathFromPSPath($value) }
+            $environ[$name] = $value
+        }
+        foreach ($name in $SecretNames) {
+            $value = [System.Environment]::GetEnvironmentVariable($name)
+            if (-not [string]::IsNullOrEmpty($value)) { $environ[$name] = ConvertTo-SecureString -String $value -AsPlainText -Force }
+        }
+        $environ
+    }
     switch ($PSCmdlet.ParameterSetName) {
         'AppSecretCredentialParameterSet' {
             $arguments.clientId = $ClientSecretCredential.UserName
@@ -135,6 +154,7 @@ function Connect-MgGraph {
                 if (-not $certificateObject) {
                     if ($CertificateThumbprint) { $arguments.certificateThumbprint = $CertificateThumbprint }
                     if ($CertificateName) { $arguments.certificateName = $CertificateName }
+                    $arguments.environ = Get-SessionEnviron -Names 'MGBRIDGE_CERT_STORE' -PathNames 'MGBRIDGE_CERT_STORE'
                 }
             }
             if ($certificateObject) {
@@ -154,19 +174,14 @@ function Connect-MgGraph {
         'AccessTokenParameterSet' { $arguments.accessToken = $AccessToken }
         'EnvironmentVariableParameterSet' {
             $arguments.environmentVariable = $true
-            # The helper's environment was fixed when it started; send the session's current values.
-            $environ = [ordered]@{}
-            foreach ($name in 'AZURE_CLIENT_ID', 'AZURE_TENANT_ID', 'AZURE_CLIENT_CERTIFICATE_PATH', 'AZURE_USERNAME') {
-                $value = [System.Environment]::GetEnvironmentVariable($name)
-                if ($null -ne $value) { $environ[$name] = $value }
-            }
-            $arguments.environ = $environ
-            foreach ($name in 'AZURE_CLIENT_SECRET', 'AZURE_CLIENT_CERTIFICATE_PASSWORD', 'AZURE_PASSWORD') {
-                $value = [System.Environment]::GetEnvironmentVariable($name)
-                if ($null -ne $value) { $environ[$name] = ConvertTo-SecureString -String $value -AsPlainText -Force }
-            }
+            $arguments.environ = Get-SessionEnviron -Names 'AZURE_CLIENT_ID', 'AZURE_TENANT_ID', 'AZURE_CLIENT_CERTIFICATE_PATH', 'AZURE_USERNAME' `
+                -SecretNames 'AZURE_CLIENT_SECRET', 'AZURE_CLIENT_CERTIFICATE_PASSWORD', 'AZURE_PASSWORD' -PathNames 'AZURE_CLIENT_CERTIFICATE_PATH'
         }
-        'IdentityParameterSet' { $arguments.identity = $true }
+        'IdentityParameterSet' {
+            $arguments.identity = $true
+            $arguments.environ = Get-SessionEnviron -Names 'IDENTITY_ENDPOINT', 'MSI_ENDPOINT', 'IMDS_ENDPOINT', 'MGBRIDGE_IMDS_ENDPOINT' `
+                -SecretNames 'IDENTITY_HEADER', 'MSI_SECRET'
+        }
         default {
             # Delegated sign-in: device code is the flow the core has (no embedded browser).
             $arguments.useDeviceCode = $true
@@ -177,7 +192,11 @@ function Connect-MgGraph {
     Test-BridgeCoexistence
     $result = Invoke-BridgeOperation -Cmdlet $PSCmdlet -Op 'connect' -Arguments $arguments -Journal -Interactive:$interactive
     if (-not $NoWelcome) {
-        Write-Host 'Welcome to Microsoft Graph! (MgBridge)'
-        Write-Host 'Connected via the MgBridge Python core. Run Get-MgContext to see the connection.'
+        # The SDK's (2.x) welcome, on the host as the SDK shows it (not pipeline output).
+        $context = $result.context
+        Write-Host (("Welcome to Microsoft Graph!`n`nConnected via {0} access using {1}`n" -f
+                ([string]$context.AuthType).ToLowerInvariant(), $context.ClientId) +
+            "MgBridge: the Python core serves this session; Get-MgContext shows the connection.`n`n" +
+            'NOTE: You can use the -NoWelcome parameter to suppress this message.')
     }
 }

@@ -131,6 +131,35 @@ def test_connect_failure_never_echoes_the_secret(info: Any, emu_env_name: str) -
     assert SECRET not in json.dumps(response)
 
 
+def test_connect_environ_reaches_managed_identity_and_is_restored(
+        info: Any, emu_env_name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The shim sends the session's current IDENTITY_* values (the core's own environment
+    # is stale); they replace the core's for the connect only.
+    import os
+    monkeypatch.setenv("IDENTITY_ENDPOINT", "https://127.0.0.1:1/stale")
+    monkeypatch.setenv("MSI_SECRET", "stale-secret")
+    response = call("connect", identity=True, environment=emu_env_name,
+                    environ={"IDENTITY_ENDPOINT": info.managed_identity_endpoint,
+                             "IDENTITY_HEADER": info.managed_identity_header,
+                             "PATH": "/not/taken"})
+    assert response["ok"], response
+    assert response["result"]["context"]["AuthType"] == "ManagedIdentity"
+    assert info.managed_identity_header not in json.dumps(response)
+    assert os.environ["IDENTITY_ENDPOINT"] == "https://127.0.0.1:1/stale"
+    assert os.environ["MSI_SECRET"] == "stale-secret"
+    assert "IDENTITY_HEADER" not in os.environ and os.environ.get("PATH") != "/not/taken"
+    bad = call("connect", identity=True, environ=["IDENTITY_ENDPOINT"])
+    assert bad["error"]["errorId"] == "ProtocolError"
+
+
+def test_connect_environ_sets_the_certificate_store(tmp_path: Path) -> None:
+    # MGBRIDGE_CERT_STORE from the session, not the core's environment.
+    response = call("connect", clientId="c", tenantId="t", certificateThumbprint="AB" * 20,
+                    environ={"MGBRIDGE_CERT_STORE": str(tmp_path)})
+    assert response["error"]["errorId"] == "AuthenticationError"
+    assert str(tmp_path) in response["error"]["message"]
+
+
 def test_unknown_connect_argument_is_a_protocol_error() -> None:
     response = call("connect", password=SECRET)
     assert response["error"]["errorId"] == "ProtocolError"
