@@ -1,5 +1,9 @@
 # MgBridge loader: load the compiled model types, then dot-source Private/,
-# generated/ and Public/ (one function per file).
+# pythonnet/, generated/ and Public/ (one function per file).
+#
+# Import-Module MgBridge -ArgumentList <transport> selects the transport for this
+# module instance ('auto', 'pythonnet' or 'subprocess'; see Get-BridgeTransport);
+# without it $env:MGBRIDGE_TRANSPORT decides, else 'auto'.
 #
 # The .NET types (generated/Models.cs + custom/*.cs) are compiled once with
 # Add-Type -OutputAssembly into a cache directory keyed by a hash of their
@@ -7,6 +11,7 @@
 # import takes seconds, loading a cached DLL a few milliseconds. Cache folder:
 # $env:MGBRIDGE_CACHE, else $env:XDG_CACHE_HOME/mgbridge, else ~/.cache/mgbridge
 # (%LOCALAPPDATA%\mgbridge on Windows).
+param([string]$Transport)
 Set-StrictMode -Version 3.0
 
 $script:ModuleRoot = $PSScriptRoot
@@ -46,7 +51,7 @@ function Import-BridgeAssembly {
 }
 Import-BridgeAssembly
 
-foreach ($folder in 'Private', 'generated', 'Public') {
+foreach ($folder in 'Private', 'pythonnet', 'generated', 'Public') {
     foreach ($file in [System.IO.Directory]::GetFiles([System.IO.Path]::Combine($PSScriptRoot, $folder), '*.ps1')) {
         . $file
     }
@@ -58,6 +63,14 @@ $script:BridgeHelper = $null
 $script:BridgeHelperInfo = $null
 $script:BridgeJournal = [System.Collections.Generic.List[object]]::new()
 $script:BridgeNextId = 0
+# The transport (Get-BridgeTransport): the -ArgumentList setting, the resolved
+# transport and the $env:MGBRIDGE_TRANSPORT value it was resolved for, and why
+# pythonnet could not run (then the module uses subprocess).
+$script:BridgeTransportArgument = if ($Transport) { $Transport.ToLowerInvariant() } else { $null }
+$script:BridgeTransport = $null
+$script:BridgeTransportSetting = $null
+$script:BridgeTransportRequested = $null
+$script:BridgeTransportFallback = $null
 $script:BridgeCommonParameters = [System.Collections.Generic.HashSet[string]]::new(
     [string[]]@([System.Management.Automation.PSCmdlet]::CommonParameters +
         [System.Management.Automation.PSCmdlet]::OptionalCommonParameters),

@@ -4,25 +4,32 @@ function Invoke-BridgeCore {
         Send one protocol message to the Python core through the selected transport.
     .DESCRIPTION
         The single seam between the shim and the core: every command builds a message
-        (op, args, debug) and calls this. The transport comes from $env:MGBRIDGE_TRANSPORT
-        (read at each call): 'subprocess' (default), or 'pythonnet' once that transport
-        exists; both carry the same messages (docs/protocol.md). SecureString values at
-        the top level of args become text only inside the message.
+        (op, args, debug) and calls this. Both transports carry the same messages
+        (docs/protocol.md): 'pythonnet' (the core inside this pwsh process) and
+        'subprocess' (one helper process per runspace). Which one runs is
+        Get-BridgeTransport's answer; when pythonnet cannot start in this process
+        (an ErrorRecord with id MgBridgePythonNetUnavailable), the module falls back to
+        the subprocess transport for the rest of the session, with a warning saying why.
+        SecureString values at the top level of args become text only inside the message.
     #>
-    [CmdletBinding()]
     param([Parameter(Mandatory)][System.Collections.IDictionary]$Message)
 
     if ($Message['args']) { $Message['args'] = ConvertFrom-BridgeSecureArgument $Message['args'] }
-    $transport = Get-BridgeTransport
-    switch ($transport) {
-        'subprocess' { return Send-BridgeSubprocessMessage -Message $Message }
-        default {
-            throw [System.Management.Automation.ErrorRecord]::new(
-                [System.NotSupportedException]::new(
-                    "MgBridge: transport '$transport' is not available; set `$env:MGBRIDGE_TRANSPORT to 'subprocess'."),
-                'MgBridgeTransportUnavailable', [System.Management.Automation.ErrorCategory]::NotImplemented, $transport)
+    # Hot path: the setting has not changed since the last call (one string comparison).
+    $transport = if ([string]$env:MGBRIDGE_TRANSPORT -ceq $script:BridgeTransportRequested) {
+        $script:BridgeTransport
+    } else {
+        Get-BridgeTransport
+    }
+    if ($transport -eq 'pythonnet') {
+        try {
+            return Send-BridgePythonNetMessage -Message $Message
+        } catch {
+            if ($_.FullyQualifiedErrorId -notlike 'MgBridgePythonNetUnavailable*') { throw }
+            Switch-BridgeTransport -Reason $_.Exception.Message
         }
     }
+    Send-BridgeSubprocessMessage -Message $Message
 }
 
 function ConvertFrom-BridgeSecureArgument {
@@ -43,7 +50,51 @@ function ConvertFrom-BridgeSecureArgument {
 }
 
 function Get-BridgeTransport {
-    # The selected transport's name (see Invoke-BridgeCore).
-    if ($env:MGBRIDGE_TRANSPORT) { return $env:MGBRIDGE_TRANSPORT.ToLowerInvariant() }
-    'subprocess'
+    <#
+    .SYNOPSIS
+        The transport this module instance uses: 'pythonnet' or 'subprocess'.
+    .DESCRIPTION
+        The setting, first that is given: Import-Module MgBridge -ArgumentList <value>,
+        then $env:MGBRIDGE_TRANSPORT (read again whenever it changes), else 'auto'.
+        Values: 'pythonnet', 'subprocess', 'auto' (the default: the fastest that works
+        here, pythonnet; docs/performance.md has the figures). 'auto' and 'pythonnet'
+        both fall back to 'subprocess' when Python cannot start in-process
+        (Switch-BridgeTransport). The answer is cached until the setting changes.
+    #>
+    $requested = [string]$env:MGBRIDGE_TRANSPORT
+    $setting = if ($script:BridgeTransportArgument) { $script:BridgeTransportArgument }
+    elseif ($requested) { $requested.ToLowerInvariant() }
+    else { 'auto' }
+    $transport = switch ($setting) {
+        'subprocess' { 'subprocess' }
+        { $_ -in 'pythonnet', 'auto' } {
+            if ($script:BridgeTransportFallback) { 'subprocess' } else { 'pythonnet' }
+        }
+        default {
+            throw [System.Management.Automation.ErrorRecord]::new(
+                [System.ArgumentException]::new(
+                    "MgBridge: unknown transport '$setting'; use 'auto', 'pythonnet' or 'subprocess' " +
+                    '($env:MGBRIDGE_TRANSPORT or Import-Module MgBridge -ArgumentList <transport>).'),
+                'MgBridgeTransportUnknown', [System.Management.Automation.ErrorCategory]::InvalidArgument, $setting)
+        }
+    }
+    if ($transport -ne $script:BridgeTransport -or $setting -ne $script:BridgeTransportSetting) {
+        Write-Verbose ("MgBridge: transport {0} (setting '{1}'{2})" -f $transport, $setting,
+            $(if ($script:BridgeTransportFallback) { ", pythonnet unavailable: $script:BridgeTransportFallback" } else { '' }))
+    }
+    $script:BridgeTransportSetting = $setting
+    $script:BridgeTransport = $transport
+    $script:BridgeTransportRequested = $requested
+    $transport
+}
+
+function Switch-BridgeTransport {
+    # pythonnet cannot start in this process: use the subprocess transport from now on in
+    # this module instance, and say so once at warning level (with the reason).
+    param([string]$Reason)
+    $script:BridgeTransportFallback = $Reason
+    $script:BridgeTransport = 'subprocess'
+    Write-Warning ("MgBridge: the pythonnet transport cannot run in this process, so this session uses " +
+        "the subprocess transport (a Python helper process) instead. Reason: $Reason")
+    Write-Verbose 'MgBridge: transport subprocess (fallback from pythonnet)'
 }

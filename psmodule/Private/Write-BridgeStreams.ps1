@@ -6,18 +6,29 @@ function Write-BridgeStreams {
         'debug' holds the bridge.http log of the call (the SDK's HTTP REQUEST / HTTP
         RESPONSE layout, already redacted by the core) -> Write-Debug; 'warnings' (binding
         warnings: unknown keys kept as additional properties) -> Write-Warning; 'verbose'
-        -> Write-Verbose, prefixed with the transport that carried the call. Runs in the
-        caller's scope chain, so -Debug/-Verbose/-WarningAction of the command apply.
+        -> Write-Verbose (only with -Verbose), prefixed with the transport that carried the
+        call. Runs in the caller's scope chain, so -Debug/-Verbose/-WarningAction of the
+        command apply.
     #>
     param($Response, [switch]$NoWarnings)
     foreach ($line in @($Response.debug)) { if ($line) { Write-Debug $line } }
     if (-not $NoWarnings) {
         foreach ($line in @($Response.warnings)) { if ($line) { Write-Warning $line } }
     }
-    $info = $script:BridgeHelperInfo
+    if ($VerbosePreference -eq 'SilentlyContinue') { return }
+    $label = Get-BridgeTransportLabel
     foreach ($line in @($Response.verbose)) {
-        if (-not $line) { continue }
-        Write-Verbose ("MgBridge [transport {0}, helper pid {1}, Python {2}]: {3}" -f
-            (Get-BridgeTransport), $info.Pid, $info.PythonVersion, $line)
+        if ($line) { Write-Verbose "MgBridge [$label]: $line" }
     }
+}
+
+function Get-BridgeTransportLabel {
+    # Which transport and Python carried the last call, for -Verbose lines.
+    if ($script:BridgeTransport -eq 'pythonnet') {
+        $state = [System.AppDomain]::CurrentDomain.GetData('MgBridge.PythonNet.State')
+        $version = if ($state -and $state.Info) { $state.Info.PythonVersion } else { '?' }
+        return "transport pythonnet, in-process pid $PID, Python $version"
+    }
+    $info = $script:BridgeHelperInfo
+    "transport subprocess, helper pid $(if ($info) { $info.Pid }), Python $(if ($info) { $info.PythonVersion })"
 }

@@ -24,8 +24,9 @@ function Send-BridgePythonNetMessage {
     [OutputType([pscustomobject])]
     param([Parameter(Mandatory)][System.Collections.IDictionary]$Message)
 
-    $codec = 'MgBridge.BridgeJson' -as [type]
-    if ($null -ne (Get-Variable -Name BridgeNextId -Scope Script -ErrorAction Ignore)) {
+    $codec = $script:BridgePythonNetCodec
+    # Inside the module the module's request counter, else (the transport's own tests) ours.
+    if ($script:BridgePythonNetInModule) {
         $id = ++$script:BridgeNextId
     } else {
         $id = ++$script:BridgePythonNetNextId
@@ -44,3 +45,7 @@ function Send-BridgePythonNetMessage {
 }
 
 $script:BridgePythonNetNextId = 0
+# Looked up once at load, not per call (the codec type comes with the module's compiled types).
+$script:BridgePythonNetCodec = 'MgBridge.BridgeJson' -as [type]
+$script:BridgePythonNetInModule = $null -ne $ExecutionContext.SessionState.Module -and
+    $ExecutionContext.SessionState.Module.Name -eq 'MgBridge'

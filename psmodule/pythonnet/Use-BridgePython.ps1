@@ -31,18 +31,19 @@ function Use-BridgePython {
 function Invoke-BridgePythonHostFunction {
     # Call one host function (begin/step/cancel/setup) with one str argument and return its
     # str result as a .NET string. Every PyObject made here is disposed inside the GIL.
+    # Use-BridgePython's GIL handling, inlined: this is on every call's hot path, and each
+    # PowerShell function or script-block layer costs ~0.15 ms (docs/performance.md).
     param([hashtable]$State, [string]$Name, [string]$Argument)
-    Use-BridgePython -State $State {
-        param($s)
-        $arg = $null
-        $result = $null
-        try {
-            $arg = $s.PyString::new($Argument)
-            $result = $s.Host[$Name].Invoke($arg)
-            [string]$result.ToString()
-        } finally {
-            if ($null -ne $result) { $result.Dispose() }
-            if ($null -ne $arg) { $arg.Dispose() }
-        }
+    $gil = $State.Py::GIL()
+    $arg = $null
+    $result = $null
+    try {
+        $arg = $State.PyString::new($Argument)
+        $result = $State.Host[$Name].Invoke($arg)
+        [string]$result.ToString()
+    } finally {
+        if ($null -ne $result) { $result.Dispose() }
+        if ($null -ne $arg) { $arg.Dispose() }
+        $gil.Dispose()
     }
 }

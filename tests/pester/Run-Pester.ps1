@@ -4,19 +4,27 @@
 .DESCRIPTION
     Imports Pester 5.7.1 from $env:MGBRIDGE_PESTER (a Pester.psd1 path) or
     ~/.nuget/packages/pester/5.7.1/tools, starts one emulator for the whole run,
-    selects the transport ($env:MGBRIDGE_TRANSPORT), runs tests/pester/*.Tests.ps1 and
+    selects the transport for the module under test ($env:MGBRIDGE_TRANSPORT, which
+    MgBridge reads), runs the *.Tests.ps1 files under tests/pester/ (subfolders too) and
     prints a last line 'N passed, N failed, N skipped'.
+
+    Every file runs on both transports except two that are not per-transport and run
+    only in the pythonnet pass (so a run of both passes runs them once):
+    pythonnet/*.Tests.ps1 (the in-process engine itself: loader, GIL and threads,
+    isolation; they drive psmodule/pythonnet/ directly or in child pwsh processes) and
+    Parity.Tests.ps1 (runs both transports itself and compares them). Tests that only
+    make sense on one transport skip themselves on the other (Transport.Tests.ps1).
 .PARAMETER Transport
-    subprocess (default) or pythonnet (once that transport exists).
+    subprocess (default) or pythonnet.
 .PARAMETER Path
-    Test files to run (default: every *.Tests.ps1 here).
+    Test files or folders to run (default: this folder, recursively).
 .EXAMPLE
     pwsh -NoProfile -File tests/pester/Run-Pester.ps1 -Transport subprocess
 #>
 [CmdletBinding()]
 param(
     [ValidateSet('subprocess', 'pythonnet')][string]$Transport = 'subprocess',
-    [string[]]$Path = @(Join-Path $PSScriptRoot '*.Tests.ps1')
+    [string[]]$Path = @($PSScriptRoot)
 )
 $ErrorActionPreference = 'Stop'
 # pwsh -File passes "a,b" as one string: accept comma-separated paths too.
@@ -32,6 +40,9 @@ $result = $null
 try {
     $config = New-PesterConfiguration
     $config.Run.Path = $Path
+    if ($Transport -ne 'pythonnet') {
+        $config.Run.ExcludePath = @((Join-Path $PSScriptRoot 'pythonnet/*'), (Join-Path $PSScriptRoot 'Parity.Tests.ps1'))
+    }
     $config.Run.PassThru = $true
     $config.Output.Verbosity = 'Normal'
     $result = Invoke-Pester -Configuration $config

@@ -115,6 +115,44 @@ function Connect-TestGraph {
 
 function Get-TestRepository { $script:Repo }
 
+function Get-TestTransport {
+    <# The transport under test: $env:MGBRIDGE_TRANSPORT (Run-Pester sets it); unset or
+       'auto' means pythonnet, the module's default where it can run. #>
+    if ($env:MGBRIDGE_TRANSPORT -eq 'subprocess') { 'subprocess' } else { 'pythonnet' }
+}
+
+function Invoke-TestEmbeddedPython {
+    <# Evaluate a Python expression in the module's embedded Python (pythonnet transport)
+       and return its str() as text. #>
+    param([Parameter(Mandatory)][string]$Expression)
+    & (Get-Module MgBridge) {
+        param($expression)
+        $state = Initialize-BridgePythonNet
+        Use-BridgePython -State $state {
+            param($s)
+            $result = $s.Types.PythonEngine::Eval("str($expression)")
+            try { [string]$result.ToString() } finally { $result.Dispose() }
+        }
+    } $Expression
+}
+
+function Set-TestCoreFault {
+    <# Make the core's next 'invoke' ops raise RuntimeError(Message) inside the embedded
+       Python (pythonnet), as a bug in the core would; -Clear restores it. #>
+    param([string]$Message = 'injected', [switch]$Clear)
+    $code = if ($Clear) {
+        "import bridge._api as _a`nif hasattr(_a, '_test_saved_invoke'): _a.invoke = _a._test_saved_invoke; del _a._test_saved_invoke"
+    } else {
+        "import bridge._api as _a`nif not hasattr(_a, '_test_saved_invoke'): _a._test_saved_invoke = _a.invoke`n" +
+            "def _boom(*args, **kwargs): raise RuntimeError($(ConvertTo-Json -InputObject $Message))`n_a.invoke = _boom"
+    }
+    & (Get-Module MgBridge) {
+        param($code)
+        $state = Initialize-BridgePythonNet
+        Use-BridgePython -State $state { param($s) $s.Types.PythonEngine::Exec($code) }
+    } $code
+}
+
 function Get-TestPwsh {
     <# The pwsh executable for child sessions (a dotnet global tool runs under dotnet). #>
     $command = Get-Command pwsh -CommandType Application -ErrorAction SilentlyContinue | Select-Object -First 1

@@ -1,5 +1,14 @@
-# The subprocess transport: restart after the helper dies, Ctrl+C during a slow call,
-# secrets only over the pipe.
+# The transports' own behaviour, each variant run on the transport it belongs to
+# (Get-TestTransport: $env:MGBRIDGE_TRANSPORT as Run-Pester sets it):
+#   subprocess: restart after the helper dies; secrets never in the helper's argv/environ.
+#   pythonnet:  a Python exception in the core becomes the ErrorRecord of the error
+#               table and the embedded Python keeps serving (there is no helper to kill);
+#               secrets never in the embedded interpreter's sys.argv/os.environ.
+#   both:       Ctrl+C during a slow request returns promptly; no secret in -Debug/-Verbose.
+BeforeDiscovery {
+    Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1')
+    $script:Transport = Get-TestTransport
+}
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1')
     Connect-TestGraph
@@ -8,7 +17,8 @@ BeforeAll {
     function Get-HelperPid { & (Get-Module MgBridge) { $script:BridgeHelper.Id } }
 }
 
-Describe 'Helper process lifetime' -Skip:($env:MGBRIDGE_TRANSPORT -and $env:MGBRIDGE_TRANSPORT -ne 'subprocess') {
+# Only the subprocess transport has a helper process that can die.
+Describe 'Helper process lifetime (subprocess)' -Tag 'subprocess' -Skip:($Transport -ne 'subprocess') {
     It 'restarts a helper killed between calls and restores the session (connection, environments)' {
         $old = Get-HelperPid
         Stop-Process -Id $old -Force
@@ -37,13 +47,31 @@ Describe 'Helper process lifetime' -Skip:($env:MGBRIDGE_TRANSPORT -and $env:MGBR
     }
 }
 
+# In-process there is nothing to kill; the equivalent failure is a Python exception.
+Describe 'A Python exception in the core (pythonnet)' -Tag 'pythonnet' -Skip:($Transport -ne 'pythonnet') {
+    It 'becomes the error table''s ErrorRecord (InternalError, NotSpecified), and the core keeps serving' {
+        Set-TestCoreFault -Message 'injected failure'
+        try {
+            $out = New-MgApplicationSynchronizationJob -ApplicationId $AppId -TemplateId 'boom' -ErrorVariable ev -ErrorAction SilentlyContinue
+        } finally { Set-TestCoreFault -Clear }
+        $out | Should -BeNullOrEmpty
+        $ev.Count | Should -Be 1
+        $ev[0].FullyQualifiedErrorId | Should -Be 'InternalError,Microsoft.Graph.PowerShell.Cmdlets.NewMgApplicationSynchronizationJob_CreateExpanded'
+        $ev[0].CategoryInfo.Category | Should -Be 'NotSpecified'
+        $ev[0].Exception.Message | Should -Match 'injected failure'
+        $ev[0].Exception.ErrorType | Should -Be 'RuntimeError'
+        (New-MgApplicationSynchronizationJob -ApplicationId $AppId -TemplateId 'after-boom').TemplateId | Should -Be 'after-boom'
+        (Get-MgContext).Environment | Should -Be 'Emu'
+    }
+}
+
 Describe 'Ctrl+C / StopProcessing' {
-    It 'returns promptly from a slow request and the helper keeps serving' {
+    It 'returns promptly from a slow request and the transport keeps serving' {
         Set-EmulatorFaults @(@{ route = 'jobs.create'; kind = 'latency'; seconds = 5; count = 1 })
         $ps = [powershell]::Create()
         try {
-            # A second runspace shares this runspace's module instance? No: it imports its own
-            # and starts its own helper, as a separate session would.
+            # A second runspace imports its own module instance: with subprocess it starts its
+            # own helper, with pythonnet it shares this process's Python.
             $manifest = Join-Path (Get-TestRepository) 'psmodule/MgBridge.psd1'
             $null = $ps.AddScript({
                     param($manifest, $info)
@@ -65,7 +93,7 @@ Describe 'Ctrl+C / StopProcessing' {
             $ps.Stop()
             $sw.Elapsed.TotalSeconds | Should -BeLessThan 1.5
             $ps.InvocationStateInfo.State | Should -Be 'Stopped'
-            # The same runspace (same helper) still works afterwards.
+            # The same runspace (same helper, or the same embedded Python) still works afterwards.
             $ps.Commands.Clear()
             $null = $ps.AddScript({ param($info) (New-MgApplicationSynchronizationJob -ApplicationId $info.application_id -TemplateId 'after-stop').TemplateId }).AddArgument($Info)
             Clear-EmulatorFaults
@@ -78,7 +106,7 @@ Describe 'Ctrl+C / StopProcessing' {
 }
 
 Describe 'Secrets' -Skip:(-not $IsLinux) {
-    It 'never appear in the helper''s arguments or environment' {
+    It 'never appear in the helper''s arguments or environment (subprocess)' -Tag 'subprocess' -Skip:($Transport -ne 'subprocess') {
         $null = Get-MgContext  # make sure a helper is running
         $helper = Get-HelperPid
         $cmdline = [System.IO.File]::ReadAllText("/proc/$helper/cmdline")
@@ -86,6 +114,12 @@ Describe 'Secrets' -Skip:(-not $IsLinux) {
         $cmdline | Should -Not -Match ([regex]::Escape($Info.client_secret))
         $environ | Should -Not -Match ([regex]::Escape($Info.client_secret))
         ($cmdline -split "`0" | Where-Object { $_ }) | Select-Object -Skip 1 | Should -Be @('-m', 'bridge.protocol')
+    }
+    It 'never appear in the embedded interpreter''s sys.argv or os.environ (pythonnet)' -Tag 'pythonnet' -Skip:($Transport -ne 'pythonnet') {
+        $null = Get-MgContext  # make sure Python runs
+        $seen = Invoke-TestEmbeddedPython "repr(__import__('sys').argv) + repr(dict(__import__('os').environ))"
+        $seen | Should -Not -BeNullOrEmpty
+        $seen | Should -Not -Match ([regex]::Escape($Info.client_secret))
     }
     It 'never appear in -Debug or -Verbose output of Connect-MgGraph' {
         $cred = [pscredential]::new($Info.client_id, (ConvertTo-SecureString $Info.client_secret -AsPlainText -Force))
