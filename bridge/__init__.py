@@ -14,6 +14,7 @@ Usage::
     request.url(), request.content
 """
 
+from . import _lean_imports  # noqa: F401  (first: before anything imports httpx)
 from ._api import BindingWarning
 from ._auth import (AccessToken, AuthType, ClientSecretCredential, Connection, Context, ContextScope,
                     TokenCredentialType, TokenProvider, connect, disconnect, get_connection,

@@ -1,5 +1,13 @@
-# MgBridge loader: load the compiled model types, then dot-source Private/,
-# pythonnet/, generated/ and Public/ (one function per file).
+# MgBridge loader: load the compiled model types, then the functions of
+# Private/, generated/ and Public/ (one function per file); pythonnet/ is loaded
+# on the first call that uses that transport (Import-BridgePythonNetTransport).
+#
+# Functions: dot-sourcing thirty small files costs ~4 ms each on first import,
+# so the files of a folder set are joined once into one cached script (keyed by
+# the files' count, total size and newest modification time, and the PowerShell
+# version) and that one file is dot-sourced. Edit the source files; the bundle
+# follows on the next import. Stack traces name the bundle, whose '# ---- <file>'
+# lines say where each function comes from.
 #
 # Import-Module MgBridge -ArgumentList <transport> selects the transport for this
 # module instance ('auto', 'pythonnet' or 'subprocess'; see Get-BridgeTransport);
@@ -15,6 +23,64 @@ param([string]$Transport)
 Set-StrictMode -Version 3.0
 
 $script:ModuleRoot = $PSScriptRoot
+
+function Get-BridgeCacheDirectory {
+    # Private: $env:MGBRIDGE_CACHE, else $XDG_CACHE_HOME/mgbridge, else ~/.cache/mgbridge.
+    if ($env:MGBRIDGE_CACHE) { $env:MGBRIDGE_CACHE }
+    elseif ($IsWindows) { [System.IO.Path]::Combine($env:LOCALAPPDATA, 'mgbridge') }
+    elseif ($env:XDG_CACHE_HOME) { [System.IO.Path]::Combine($env:XDG_CACHE_HOME, 'mgbridge') }
+    else { [System.IO.Path]::Combine($HOME, '.cache', 'mgbridge') }
+}
+
+function Get-BridgeScriptBundle {
+    # Private: the path of one cached script holding every *.ps1 of $Folders (see the
+    # header); written atomically on first use, reused while the sources are unchanged.
+    param([Parameter(Mandatory)][string]$Name, [Parameter(Mandatory)][string[]]$Folders)
+    $files = [System.Collections.Generic.List[string]]::new()
+    foreach ($folder in $Folders) {
+        $found = [System.IO.Directory]::GetFiles([System.IO.Path]::Combine($script:ModuleRoot, $folder), '*.ps1')
+        [System.Array]::Sort($found, [System.StringComparer]::Ordinal)
+        $files.AddRange($found)
+    }
+    [long]$length = 0
+    [long]$newest = 0
+    foreach ($file in $files) {
+        $info = [System.IO.FileInfo]::new($file)
+        $length += $info.Length
+        if ($info.LastWriteTimeUtc.Ticks -gt $newest) { $newest = $info.LastWriteTimeUtc.Ticks }
+    }
+    $key = '{0:x}-{1:x}-{2:x}-{3}' -f $files.Count, $length, $newest, $PSVersionTable.PSVersion
+    $cache = Get-BridgeCacheDirectory
+    $bundle = [System.IO.Path]::Combine($cache, "MgBridge.$Name.$key.ps1")
+    if (-not [System.IO.File]::Exists($bundle)) {
+        [void][System.IO.Directory]::CreateDirectory($cache)
+        $text = [System.Text.StringBuilder]::new()
+        foreach ($file in $files) {
+            $relative = [System.IO.Path]::GetRelativePath($script:ModuleRoot, $file)
+            [void]$text.Append("# ---- $relative`n").Append([System.IO.File]::ReadAllText($file)).Append("`n")
+        }
+        $temp = "$bundle.$PID.tmp"
+        [System.IO.File]::WriteAllText($temp, $text.ToString())
+        try { [System.IO.File]::Move($temp, $bundle, $false) }
+        catch { Remove-Item -LiteralPath $temp -ErrorAction SilentlyContinue }
+    }
+    $bundle
+}
+
+function Import-BridgePythonNetTransport {
+    # Private: define the pythonnet transport's functions (psmodule/pythonnet/) in the
+    # module's scope on first use, so importing the module does not pay for them.
+    if ($script:BridgePythonNetLoaded) { return }
+    $before = [System.Collections.Generic.HashSet[string]]::new([string[]]@((Get-ChildItem function:).Name))
+    . (Get-BridgeScriptBundle -Name PythonNet -Folders 'pythonnet')
+    foreach ($function in Get-ChildItem function:) {
+        if (-not $before.Contains($function.Name)) {
+            # -WhatIf/-Confirm: a cmdlet called with -WhatIf must still get its transport.
+            Set-Item -LiteralPath "function:script:$($function.Name)" -Value $function.ScriptBlock -WhatIf:$false -Confirm:$false
+        }
+    }
+    $script:BridgePythonNetLoaded = $true
+}
 
 function Import-BridgeAssembly {
     # Private: compile-once, load-always (see the header). Not exported.
@@ -32,10 +98,7 @@ function Import-BridgeAssembly {
         [void]$key.Append($info.Length.ToString('x')).Append('-').Append($info.LastWriteTimeUtc.Ticks.ToString('x')).Append('-')
     }
     [void]$key.Append($PSVersionTable.PSVersion.ToString())
-    $cache = if ($env:MGBRIDGE_CACHE) { $env:MGBRIDGE_CACHE }
-    elseif ($IsWindows) { [System.IO.Path]::Combine($env:LOCALAPPDATA, 'mgbridge') }
-    elseif ($env:XDG_CACHE_HOME) { [System.IO.Path]::Combine($env:XDG_CACHE_HOME, 'mgbridge') }
-    else { [System.IO.Path]::Combine($HOME, '.cache', 'mgbridge') }
+    $cache = Get-BridgeCacheDirectory
     $dll = [System.IO.Path]::Combine($cache, "MgBridge.Models.$key.dll")
     if (-not [System.IO.File]::Exists($dll)) {
         [void][System.IO.Directory]::CreateDirectory($cache)
@@ -51,11 +114,8 @@ function Import-BridgeAssembly {
 }
 Import-BridgeAssembly
 
-foreach ($folder in 'Private', 'pythonnet', 'generated', 'Public') {
-    foreach ($file in [System.IO.Directory]::GetFiles([System.IO.Path]::Combine($PSScriptRoot, $folder), '*.ps1')) {
-        . $file
-    }
-}
+$script:BridgePythonNetLoaded = $false
+. (Get-BridgeScriptBundle -Name Functions -Folders 'Private', 'generated', 'Public')
 
 # Session state of this module instance (one per runspace): the helper process,
 # the journal of state-changing calls replayed after a helper restart, settings.

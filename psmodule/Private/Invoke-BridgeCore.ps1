@@ -23,6 +23,7 @@ function Invoke-BridgeCore {
     }
     if ($transport -eq 'pythonnet') {
         try {
+            if (-not $script:BridgePythonNetLoaded) { Import-BridgePythonNetTransport }
             return Send-BridgePythonNetMessage -Message $Message
         } catch {
             if ($_.FullyQualifiedErrorId -notlike 'MgBridgePythonNetUnavailable*') { throw }

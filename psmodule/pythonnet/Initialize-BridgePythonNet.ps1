@@ -54,7 +54,7 @@ function Initialize-BridgePythonNet {
         $repo = if (Get-Command -Name Get-BridgeRepositoryRoot -CommandType Function -ErrorAction Ignore) {
             Get-BridgeRepositoryRoot
         } else {
-            [System.IO.Path]::GetDirectoryName([System.IO.Path]::GetDirectoryName($PSScriptRoot))
+            [System.IO.Path]::GetDirectoryName((Get-BridgePythonNetModuleRoot))
         }
         if (-not [System.IO.File]::Exists([System.IO.Path]::Combine($repo, 'bridge', '__init__.py'))) { $repo = '' }
         $candidates = if ($Python) {
@@ -150,7 +150,7 @@ function Initialize-BridgePythonNet {
 
         # 4. The host module, by path; then sys.path as the interpreter has it. (A failure
         # here is not final: Python is up, and the next call tries this step again.)
-        $hostFile = [System.IO.Path]::Combine($PSScriptRoot, 'mgbridge_pythonnet_host.py')
+        $hostFile = [System.IO.Path]::Combine((Get-BridgePythonNetModuleRoot), 'pythonnet', 'mgbridge_pythonnet_host.py')
         $config = [ordered]@{ path = @($probe.Path); prepend = @($(if ($repo) { $repo })) } | ConvertTo-Json -Compress -Depth 3
         $hostFunctions = @{}
         $summary = Use-BridgePython -State $state {
@@ -225,4 +225,12 @@ function Remove-BridgePythonNetExitHook {
     } catch {
         $false
     }
+}
+
+function Get-BridgePythonNetModuleRoot {
+    # psmodule/: the module's root when loaded by the module (whose functions may come
+    # from a cached bundle, so $PSScriptRoot is not the source folder), else the parent
+    # of this file's folder (the transport's tests dot-source these files directly).
+    if ($script:ModuleRoot) { return $script:ModuleRoot }
+    [System.IO.Path]::GetDirectoryName($PSScriptRoot)
 }

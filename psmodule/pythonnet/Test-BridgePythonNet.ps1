@@ -33,7 +33,7 @@ function Test-BridgePythonNet {
         try {
             $repo = if (Get-Command -Name Get-BridgeRepositoryRoot -CommandType Function -ErrorAction Ignore) {
                 Get-BridgeRepositoryRoot
-            } else { [System.IO.Path]::GetDirectoryName([System.IO.Path]::GetDirectoryName($PSScriptRoot)) }
+            } else { [System.IO.Path]::GetDirectoryName((Get-BridgePythonNetModuleRoot)) }
             if (-not [System.IO.File]::Exists([System.IO.Path]::Combine($repo, 'bridge', '__init__.py'))) { $repo = '' }
             $probe = $null
             foreach ($candidate in Find-BridgePythonNetInterpreter -RepositoryRoot $repo) {

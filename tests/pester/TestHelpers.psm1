@@ -127,6 +127,7 @@ function Invoke-TestEmbeddedPython {
     param([Parameter(Mandatory)][string]$Expression)
     & (Get-Module MgBridge) {
         param($expression)
+        Import-BridgePythonNetTransport
         $state = Initialize-BridgePythonNet
         Use-BridgePython -State $state {
             param($s)
@@ -148,6 +149,7 @@ function Set-TestCoreFault {
     }
     & (Get-Module MgBridge) {
         param($code)
+        Import-BridgePythonNetTransport
         $state = Initialize-BridgePythonNet
         Use-BridgePython -State $state { param($s) $s.Types.PythonEngine::Exec($code) }
     } $code

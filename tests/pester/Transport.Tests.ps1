@@ -1,4 +1,5 @@
-# The transports' own behaviour, each variant run on the transport it belongs to
+# The transports' own behaviour, each variant defined only on the transport it belongs to
+# (an empty -ForEach creates no test, so nothing is reported as skipped)
 # (Get-TestTransport: $env:MGBRIDGE_TRANSPORT as Run-Pester sets it):
 #   subprocess: restart after the helper dies; secrets never in the helper's argv/environ.
 #   pythonnet:  a Python exception in the core becomes the ErrorRecord of the error
@@ -18,7 +19,7 @@ BeforeAll {
 }
 
 # Only the subprocess transport has a helper process that can die.
-Describe 'Helper process lifetime (subprocess)' -Tag 'subprocess' -Skip:($Transport -ne 'subprocess') {
+Describe 'Helper process lifetime (subprocess)' -Tag 'subprocess' -ForEach @(if ($Transport -eq 'subprocess') { @{} }) {
     It 'restarts a helper killed between calls and restores the session (connection, environments)' {
         $old = Get-HelperPid
         Stop-Process -Id $old -Force
@@ -48,7 +49,7 @@ Describe 'Helper process lifetime (subprocess)' -Tag 'subprocess' -Skip:($Transp
 }
 
 # In-process there is nothing to kill; the equivalent failure is a Python exception.
-Describe 'A Python exception in the core (pythonnet)' -Tag 'pythonnet' -Skip:($Transport -ne 'pythonnet') {
+Describe 'A Python exception in the core (pythonnet)' -Tag 'pythonnet' -ForEach @(if ($Transport -eq 'pythonnet') { @{} }) {
     It 'becomes the error table''s ErrorRecord (InternalError, NotSpecified), and the core keeps serving' {
         Set-TestCoreFault -Message 'injected failure'
         try {
@@ -106,7 +107,7 @@ Describe 'Ctrl+C / StopProcessing' {
 }
 
 Describe 'Secrets' -Skip:(-not $IsLinux) {
-    It 'never appear in the helper''s arguments or environment (subprocess)' -Tag 'subprocess' -Skip:($Transport -ne 'subprocess') {
+    It 'never appear in the helper''s arguments or environment (subprocess)' -Tag 'subprocess' -ForEach @(if ($Transport -eq 'subprocess') { @{} }) {
         $null = Get-MgContext  # make sure a helper is running
         $helper = Get-HelperPid
         $cmdline = [System.IO.File]::ReadAllText("/proc/$helper/cmdline")
@@ -115,7 +116,7 @@ Describe 'Secrets' -Skip:(-not $IsLinux) {
         $environ | Should -Not -Match ([regex]::Escape($Info.client_secret))
         ($cmdline -split "`0" | Where-Object { $_ }) | Select-Object -Skip 1 | Should -Be @('-m', 'bridge.protocol')
     }
-    It 'never appear in the embedded interpreter''s sys.argv or os.environ (pythonnet)' -Tag 'pythonnet' -Skip:($Transport -ne 'pythonnet') {
+    It 'never appear in the embedded interpreter''s sys.argv or os.environ (pythonnet)' -Tag 'pythonnet' -ForEach @(if ($Transport -eq 'pythonnet') { @{} }) {
         $null = Get-MgContext  # make sure Python runs
         $seen = Invoke-TestEmbeddedPython "repr(__import__('sys').argv) + repr(dict(__import__('os').environ))"
         $seen | Should -Not -BeNullOrEmpty
@@ -125,5 +126,19 @@ Describe 'Secrets' -Skip:(-not $IsLinux) {
         $cred = [pscredential]::new($Info.client_id, (ConvertTo-SecureString $Info.client_secret -AsPlainText -Force))
         $all = Connect-MgGraph -Environment Emu -ClientSecretCredential $cred -TenantId $Info.tenant_id -NoWelcome -Debug -Verbose *>&1 | Out-String
         $all | Should -Not -Match ([regex]::Escape($Info.client_secret))
+    }
+}
+
+Describe 'The first call of a session' {
+    It 'may be a -WhatIf call: the transport still loads, and nothing else is affected by -WhatIf' {
+        # A fresh pwsh, so the transport (and for pythonnet, its functions) load on this call.
+        $module = Join-Path $PSScriptRoot '../../psmodule/MgBridge.psd1'
+        $out = & (Get-TestPwsh) -NoProfile -NonInteractive -Command (
+            "Import-Module '$module'; New-MgApplicationSynchronizationJob -ApplicationId a -TemplateId scim -WhatIf") 2>&1
+        $text = $out -join "`n"
+        $LASTEXITCODE | Should -Be 0
+        $text | Should -Match 'What if: POST https://graph\.microsoft\.com/v1\.0/applications/a/synchronization/jobs'
+        $text | Should -Match ([regex]::Escape('{"templateId":"scim"}'))
+        $text | Should -Not -Match 'Set Item|not recognized'
     }
 }

@@ -100,7 +100,7 @@ Describe 'The interpreter' {
         $second = Get-ChildInfo @{ MGBRIDGE_CACHE = $cache; MGBRIDGE_PYTHON = (Join-Path $script:Venv 'bin/python') }
         $second.info.ProbeCached | Should -BeTrue
         $second.ok | Should -BeTrue
-    } -Skip:(-not (Test-Path (Join-Path $PSScriptRoot '../../../.venv/bin/python')))
+    }
 
     It 'names every candidate it tried when none can be embedded' {
         $result = Invoke-TestPwsh -Script @'
