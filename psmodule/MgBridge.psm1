@@ -32,33 +32,39 @@ function Get-BridgeCacheDirectory {
     else { [System.IO.Path]::Combine($HOME, '.cache', 'mgbridge') }
 }
 
-function Get-BridgeScriptBundle {
-    # Private: the path of one cached script holding every *.ps1 of $Folders (see the
-    # header); written atomically on first use, reused while the sources are unchanged.
-    param([Parameter(Mandatory)][string]$Name, [Parameter(Mandatory)][string[]]$Folders)
-    $files = [System.Collections.Generic.List[string]]::new()
-    foreach ($folder in $Folders) {
-        $found = [System.IO.Directory]::GetFiles([System.IO.Path]::Combine($script:ModuleRoot, $folder), '*.ps1')
-        [System.Array]::Sort($found, [System.StringComparer]::Ordinal)
-        $files.AddRange($found)
-    }
+function Get-BridgeSourceStamp {
+    # Private: one key for every cached artifact (the DLL and the script bundles): the
+    # count, total size and newest modification time of the files under psmodule/, and
+    # the PowerShell version. Any edit changes it. Computed once per import, in one
+    # loop, because each distinct .NET call costs PowerShell milliseconds to bind the
+    # first time (hashing the contents cost ~70 ms here).
     [long]$length = 0
     [long]$newest = 0
+    $files = [System.IO.Directory]::GetFiles($script:ModuleRoot, '*', [System.IO.SearchOption]::AllDirectories)
     foreach ($file in $files) {
         $info = [System.IO.FileInfo]::new($file)
         $length += $info.Length
         if ($info.LastWriteTimeUtc.Ticks -gt $newest) { $newest = $info.LastWriteTimeUtc.Ticks }
     }
-    $key = '{0:x}-{1:x}-{2:x}-{3}' -f $files.Count, $length, $newest, $PSVersionTable.PSVersion
-    $cache = Get-BridgeCacheDirectory
-    $bundle = [System.IO.Path]::Combine($cache, "MgBridge.$Name.$key.ps1")
+    '{0:x}-{1:x}-{2:x}-{3}' -f $files.Count, $length, $newest, $PSVersionTable.PSVersion
+}
+
+function Get-BridgeScriptBundle {
+    # Private: the path of one cached script holding every *.ps1 of $Folders (see the
+    # header); written atomically on first use, reused while the sources are unchanged.
+    param([Parameter(Mandatory)][string]$Name, [Parameter(Mandatory)][string[]]$Folders)
+    $bundle = [System.IO.Path]::Combine($script:BridgeCache, "MgBridge.$Name.$script:BridgeStamp.ps1")
     if (-not [System.IO.File]::Exists($bundle)) {
-        [void][System.IO.Directory]::CreateDirectory($cache)
         $text = [System.Text.StringBuilder]::new()
-        foreach ($file in $files) {
-            $relative = [System.IO.Path]::GetRelativePath($script:ModuleRoot, $file)
-            [void]$text.Append("# ---- $relative`n").Append([System.IO.File]::ReadAllText($file)).Append("`n")
+        foreach ($folder in $Folders) {
+            $found = [System.IO.Directory]::GetFiles([System.IO.Path]::Combine($script:ModuleRoot, $folder), '*.ps1')
+            [System.Array]::Sort($found, [System.StringComparer]::Ordinal)
+            foreach ($file in $found) {
+                $relative = [System.IO.Path]::GetRelativePath($script:ModuleRoot, $file)
+                [void]$text.Append("# ---- $relative`n").Append([System.IO.File]::ReadAllText($file)).Append("`n")
+            }
         }
+        [void][System.IO.Directory]::CreateDirectory($script:BridgeCache)
         $temp = "$bundle.$PID.tmp"
         [System.IO.File]::WriteAllText($temp, $text.ToString())
         try { [System.IO.File]::Move($temp, $bundle, $false) }
@@ -83,28 +89,19 @@ function Import-BridgePythonNetTransport {
 }
 
 function Import-BridgeAssembly {
-    # Private: compile-once, load-always (see the header). Not exported.
-    # The cache key is the sources' sizes and modification times plus the PowerShell
-    # version: cheap to compute (a SHA-256 costs ~70 ms of start-up here) and it
-    # changes with any edit. Regenerating or editing the C# means a new DLL; a session
-    # that already loaded the old one must be restarted to see the change.
-    $sources = @(
-        [System.IO.Path]::Combine($PSScriptRoot, 'custom', 'MgBridge.Runtime.cs'),
-        [System.IO.Path]::Combine($PSScriptRoot, 'generated', 'Models.cs')
-    )
-    $key = [System.Text.StringBuilder]::new()
-    foreach ($source in $sources) {
-        $info = [System.IO.FileInfo]::new($source)
-        [void]$key.Append($info.Length.ToString('x')).Append('-').Append($info.LastWriteTimeUtc.Ticks.ToString('x')).Append('-')
-    }
-    [void]$key.Append($PSVersionTable.PSVersion.ToString())
-    $cache = Get-BridgeCacheDirectory
-    $dll = [System.IO.Path]::Combine($cache, "MgBridge.Models.$key.dll")
+    # Private: compile-once, load-always (see the header). Not exported. Regenerating or
+    # editing the C# means a new DLL (Get-BridgeSourceStamp); a session that already
+    # loaded the old one must be restarted to see the change.
+    $dll = [System.IO.Path]::Combine($script:BridgeCache, "MgBridge.Models.$script:BridgeStamp.dll")
     if (-not [System.IO.File]::Exists($dll)) {
-        [void][System.IO.Directory]::CreateDirectory($cache)
+        $sources = @(
+            [System.IO.Path]::Combine($script:ModuleRoot, 'custom', 'MgBridge.Runtime.cs'),
+            [System.IO.Path]::Combine($script:ModuleRoot, 'generated', 'Models.cs')
+        )
+        [void][System.IO.Directory]::CreateDirectory($script:BridgeCache)
         # Compile to a private name, then move into place: two sessions importing at
         # once must never load a half-written DLL.
-        $temp = [System.IO.Path]::Combine($cache, "MgBridge.Models.$key.$PID.tmp.dll")
+        $temp = [System.IO.Path]::Combine($script:BridgeCache, "MgBridge.Models.$script:BridgeStamp.$PID.tmp.dll")
         Add-Type -Path $sources -OutputAssembly $temp -OutputType Library -ErrorAction Stop
         try { [System.IO.File]::Move($temp, $dll, $false) }
         catch { Remove-Item -LiteralPath $temp -ErrorAction SilentlyContinue }
@@ -112,6 +109,8 @@ function Import-BridgeAssembly {
     # Loading the same path again (Import-Module -Force) returns the loaded assembly.
     [void][System.Reflection.Assembly]::LoadFrom($dll)
 }
+$script:BridgeCache = Get-BridgeCacheDirectory
+$script:BridgeStamp = Get-BridgeSourceStamp
 Import-BridgeAssembly
 
 $script:BridgePythonNetLoaded = $false
