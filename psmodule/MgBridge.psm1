@@ -116,12 +116,13 @@ Import-BridgeAssembly
 $script:BridgePythonNetLoaded = $false
 . (Get-BridgeScriptBundle -Name Functions -Folders 'Private', 'generated', 'Public')
 
-# Session state of this module instance (one per runspace): the helper process,
-# the journal of state-changing calls replayed after a helper restart, settings.
-$script:BridgeHelper = $null
-$script:BridgeHelperInfo = $null
-$script:BridgeJournal = [System.Collections.Generic.List[object]]::new()
-$script:BridgeNextId = 0
+# The subprocess transport's helper process and the journal of state-changing calls
+# replayed after a helper restart are process-wide, shared by every runspace like
+# Microsoft's Graph session (Get-BridgeSubprocessState, in AppDomain data); this module
+# instance (one per runspace) only caches the reference, and the process-wide request-id
+# counter (Get-BridgeRequestId).
+$script:BridgeSubprocessState = $null
+$script:BridgeRequestCounter = $null
 # The transport (Get-BridgeTransport): the -ArgumentList setting, the resolved
 # transport and the $env:MGBRIDGE_TRANSPORT value it was resolved for, and why
 # pythonnet could not run (then the module uses subprocess).
@@ -140,8 +141,7 @@ $script:BridgeCommonParameters = [System.Collections.Generic.HashSet[string]]::n
 $script:ModuleRealRoot = $null
 $script:BridgeCoexistenceChecked = $false
 
-$ExecutionContext.SessionState.Module.OnRemove = {
-    # Removing the module ends its helper; the helper also exits on its own when
-    # its stdin closes (pwsh exits).
-    Stop-BridgeHelper
-}
+# Removing the module does not end the helper: other runspaces of this process may be
+# using it (and a re-import picks it up again). It exits on its own when its stdin
+# closes, that is when pwsh exits.
+

@@ -6,7 +6,7 @@ function Invoke-BridgeCore {
         The single seam between the shim and the core: every command builds a message
         (op, args, debug) and calls this. Both transports carry the same messages
         (docs/protocol.md): 'pythonnet' (the core inside this pwsh process) and
-        'subprocess' (one helper process per runspace). Which one runs is
+        'subprocess' (one helper process per pwsh process, shared by all runspaces). Which one runs is
         Get-BridgeTransport's answer; when pythonnet cannot start in this process
         (an ErrorRecord with id MgBridgePythonNetUnavailable), the module falls back to
         the subprocess transport for the rest of the session, with a warning saying why.

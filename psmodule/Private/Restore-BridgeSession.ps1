@@ -1,7 +1,7 @@
 function Restore-BridgeSession {
     <#
     .SYNOPSIS
-        Replay the journal of state-changing calls on a new helper.
+        Replay the process-wide journal of state-changing calls on a new helper.
     .DESCRIPTION
         A helper that died took the session's state with it (custom environments,
         request context, profile, connection). The journal holds those calls in order;
@@ -10,7 +10,10 @@ function Restore-BridgeSession {
     #>
     [CmdletBinding()]
     param()
-    foreach ($entry in @($script:BridgeJournal)) {
+    $journal = (Get-BridgeSubprocessState).Journal
+    [System.Threading.Monitor]::Enter($journal)
+    try { $entries = $journal.ToArray() } finally { [System.Threading.Monitor]::Exit($journal) }
+    foreach ($entry in $entries) {
         if ($entry.Interactive) {
             Write-Warning 'MgBridge: the new helper is not signed in (device-code sign-ins cannot be replayed); run Connect-MgGraph again.'
             continue

@@ -3,35 +3,49 @@ function Send-BridgeSubprocessMessage {
     .SYNOPSIS
         The subprocess transport: send one message to the helper and wait for its answer.
     .DESCRIPTION
-        Waits in 50 ms slices so that Ctrl+C (StopProcessing) can interrupt between
-        them; the finally block then sends 'cancel' for the request, the helper answers
-        it with OperationStopped at once and keeps serving, and the stale answer is
-        skipped by id. Events for the request (the device-code prompt) are shown as they
-        come. A helper that is gone is restarted before sending (the session is
-        replayed); a helper that dies during the call yields a HelperExited error.
+        The helper is one per pwsh process, shared by every runspace (Get-BridgeSubprocessState).
+        Calls are serialized: the process-wide request lock is held from sending the
+        request to reading its answer, so one reader at a time takes lines off the pipe.
+        The lock is waited for, and the answer too, in 50 ms slices, so that Ctrl+C
+        (StopProcessing) can interrupt between them; after the request was sent the
+        finally block sends 'cancel' for it, the helper answers it with OperationStopped
+        at once and keeps serving, and the stale answer is skipped by id (ids are unique
+        per process, Get-BridgeRequestId) by whichever call reads next. Events for the
+        request (the device-code prompt) are shown as they come. A helper that is gone is
+        restarted before sending (the process-wide journal is replayed); a helper that
+        dies during the call yields a HelperExited error.
     #>
     [CmdletBinding()]
     param([Parameter(Mandatory)][System.Collections.IDictionary]$Message)
 
-    $helper = $script:BridgeHelper
-    if ($helper -and $helper.HasExited) {
-        $code = $helper.ExitCode
-        $script:BridgeHelper = $null
-        $helper.Dispose()
-        Start-BridgeHelper -Reason ("MgBridge: the Python helper (pid $($script:BridgeHelperInfo.Pid)) had exited " +
-            "(exit code $code); started a new one and restored this session's settings and connection.")
-        $helper = $script:BridgeHelper
-    } elseif (-not $helper) {
-        Start-BridgeHelper
-        $helper = $script:BridgeHelper
-    }
-
-    $id = ++$script:BridgeNextId
-    $Message['v'] = 1
-    $Message['id'] = $id
-    $line = [MgBridge.BridgeJson]::Encode($Message)
+    $state = if ($null -ne $script:BridgeSubprocessState) { $script:BridgeSubprocessState } else { Get-BridgeSubprocessState }
+    $lock = $state.Lock
+    $locked = $false
+    $sent = $false
     $answered = $false
+    $helper = $null
+    $id = $null
     try {
+        # The lock is re-entrant: the replay of Restore-BridgeSession comes back here.
+        while (-not $locked) { $locked = [System.Threading.Monitor]::TryEnter($lock, 50) }
+
+        $helper = $state.Helper
+        if ($helper -and $helper.HasExited) {
+            $code = $helper.ExitCode
+            $state.Helper = $null
+            $helper.Dispose()
+            Start-BridgeHelper -Reason ("MgBridge: the Python helper (pid $($state.Info.Pid)) had exited " +
+                "(exit code $code); started a new one and restored this session's settings and connection.")
+            $helper = $state.Helper
+        } elseif (-not $helper) {
+            Start-BridgeHelper
+            $helper = $state.Helper
+        }
+
+        $id = Get-BridgeRequestId
+        $Message['v'] = 1
+        $Message['id'] = $id
+        $line = [MgBridge.BridgeJson]::Encode($Message)
         $sent = $helper.Send($line)
         $line = $null  # the text may hold a secret; drop the reference early
         while ($true) {
@@ -40,7 +54,7 @@ function Send-BridgeSubprocessMessage {
                 if ($sent -and -not $helper.Ended) { continue }
                 $answered = $true
                 $description = $helper.ExitDescription()
-                $script:BridgeHelper = $null
+                if ([object]::ReferenceEquals($state.Helper, $helper)) { $state.Helper = $null }
                 $helper.Dispose()
                 return New-BridgeErrorResponse -Id $id -ErrorId 'HelperExited' -Category 'ResourceUnavailable' -Message (
                     $description + ' The call did not complete (if it was a create, Graph may ' +
@@ -64,10 +78,11 @@ function Send-BridgeSubprocessMessage {
             return $response
         }
     } finally {
-        if (-not $answered -and $script:BridgeHelper) {
+        if ($sent -and -not $answered -and [object]::ReferenceEquals($state.Helper, $helper)) {
             # Stopped (Ctrl+C): cancel the request; the helper answers nothing to this.
             $null = $helper.Send('{"v":1,"op":"cancel","args":{"target":' + $id + '}}')
         }
+        if ($locked) { [System.Threading.Monitor]::Exit($lock) }
     }
 }
 

@@ -1,17 +1,21 @@
 function Start-BridgeHelper {
     <#
     .SYNOPSIS
-        Start the session's Python helper (python -m bridge.protocol) and say hello.
+        Start the process's Python helper (python -m bridge.protocol) and say hello.
     .DESCRIPTION
         Tries the interpreters of Find-BridgePython in order and keeps the first whose
         helper answers 'hello' with protocol version 1. The helper gets no secrets in its
         arguments or environment: only '-m bridge.protocol', and PYTHONPATH pointing at
         this checkout when the module runs from one (so shim and core always match).
-        When an earlier helper of this session had died, the journal of state-changing
-        calls (environments, request context, profile, connection) is replayed.
+        The helper is shared by every runspace of the process (Get-BridgeSubprocessState);
+        the caller holds the process-wide request lock. When an earlier helper had died,
+        the process-wide journal of state-changing calls (environments, request context,
+        profile, connection) is replayed.
     #>
     [CmdletBinding()]
     param([string]$Reason)
+
+    $state = Get-BridgeSubprocessState
 
     $env = @{ PYTHONIOENCODING = 'utf-8'; PYTHONUNBUFFERED = '1' }
     $repo = Get-BridgeRepositoryRoot
@@ -40,8 +44,8 @@ function Start-BridgeHelper {
             if ($hello.result.protocol -ne 1) {
                 throw "it speaks protocol version $($hello.result.protocol); this module speaks 1"
             }
-            $script:BridgeHelper = $helper
-            $script:BridgeHelperInfo = [pscustomobject]@{
+            $state.Helper = $helper
+            $state.Info = [pscustomobject]@{
                 Pid = $helper.Id; Python = $candidate.Path; Source = $candidate.Source
                 PythonVersion = $hello.result.python; Package = $hello.result.package
                 Protocol = $hello.result.protocol
@@ -59,7 +63,7 @@ function Start-BridgeHelper {
             $failures.Add("$($candidate.Source): $($candidate.Path): $detail")
         }
     }
-    if (-not $script:BridgeHelper) {
+    if (-not $state.Helper) {
         $message = "MgBridge could not start its Python helper: no Python interpreter with the " +
             "'bridge' package (and httpx, msal, pyyaml) was found. Set `$env:MGBRIDGE_PYTHON to " +
             "such an interpreter, activate a virtual environment that has it, or run .ci/bootstrap " +

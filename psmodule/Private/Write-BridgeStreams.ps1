@@ -29,6 +29,6 @@ function Get-BridgeTransportLabel {
         $version = if ($state -and $state.Info) { $state.Info.PythonVersion } else { '?' }
         return "transport pythonnet, in-process pid $PID, Python $version"
     }
-    $info = $script:BridgeHelperInfo
+    $info = (Get-BridgeSubprocessState).Info
     "transport subprocess, helper pid $(if ($info) { $info.Pid }), Python $(if ($info) { $info.PythonVersion })"
 }

@@ -426,10 +426,25 @@ namespace MgBridge
         public int? ExitCode { get; set; }
     }
 
+    /// <summary>Process-wide request ids: atomic increments of a counter kept in AppDomain data.</summary>
+    /// <remarks>
+    /// The counter is a one-element array stored in AppDomain data (not a static field here),
+    /// so every module instance of the process shares it even when two builds of this
+    /// assembly are loaded (Import-Module after an edit).
+    /// </remarks>
+    public static class BridgeRequestId
+    {
+        public static long Next(long[] counter)
+        {
+            return Interlocked.Increment(ref counter[0]);
+        }
+    }
+
     /// <summary>
     /// The long-lived `python -m bridge.protocol` process and its pipes: one line per
     /// message each way. A background thread reads stdout into a queue so that a
     /// caller can wait in short slices and stay responsive to Ctrl+C.
+    /// One per pwsh process, shared by every runspace (see Get-BridgeSubprocessState).
     /// </summary>
     public sealed class HelperProcess : IDisposable
     {

@@ -5,7 +5,7 @@ function Send-BridgePythonNetMessage {
         dictionary in, the decoded response out.
     .DESCRIPTION
         What Invoke-BridgeCore calls for the 'pythonnet' transport: sets 'v' and a fresh
-        'id' (the module's counter when it is loaded), encodes with the module's codec
+        'id' (the process-wide counter when the module is loaded), encodes with the module's codec
         ([MgBridge.BridgeJson]), sends through Invoke-BridgePythonNet, shows device-code
         prompts with Write-Host as they come, and decodes the answer into the same
         objects the subprocess transport returns. Without the module's codec loaded (the
@@ -25,9 +25,9 @@ function Send-BridgePythonNetMessage {
     param([Parameter(Mandatory)][System.Collections.IDictionary]$Message)
 
     $codec = $script:BridgePythonNetCodec
-    # Inside the module the module's request counter, else (the transport's own tests) ours.
+    # Inside the module the process-wide request counter, else (the transport's own tests) ours.
     if ($script:BridgePythonNetInModule) {
-        $id = ++$script:BridgeNextId
+        $id = Get-BridgeRequestId
     } else {
         $id = ++$script:BridgePythonNetNextId
     }

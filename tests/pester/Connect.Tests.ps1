@@ -89,7 +89,7 @@ BeforeAll {
     }
 
     function Invoke-InRunspace {
-        <# Run a script in a fresh runspace (its own module instance and helper) asynchronously;
+        <# Run a script in a fresh runspace (its own module instance; the process-wide session) asynchronously;
            call -OnInformation for each host line as it arrives; return the output. #>
         param([scriptblock]$Script, [object[]]$ArgumentList, [scriptblock]$OnInformation, [int]$TimeoutSeconds = 30)
         $ps = [powershell]::Create()

@@ -15,7 +15,7 @@ BeforeAll {
     Connect-TestGraph
     $script:Info = Get-TestEmulator
     $script:AppId = $Info.application_id
-    function Get-HelperPid { & (Get-Module MgBridge) { $script:BridgeHelper.Id } }
+    function Get-HelperPid { & (Get-Module MgBridge) { (Get-BridgeSubprocessState).Helper.Id } }
 }
 
 # Only the subprocess transport has a helper process that can die.
@@ -71,8 +71,8 @@ Describe 'Ctrl+C / StopProcessing' {
         Set-EmulatorFaults @(@{ route = 'jobs.create'; kind = 'latency'; seconds = 5; count = 1 })
         $ps = [powershell]::Create()
         try {
-            # A second runspace imports its own module instance: with subprocess it starts its
-            # own helper, with pythonnet it shares this process's Python.
+            # A second runspace imports its own module instance, which shares this process's
+            # helper (subprocess) or embedded Python (pythonnet).
             $manifest = Join-Path (Get-TestRepository) 'psmodule/MgBridge.psd1'
             $null = $ps.AddScript({
                     param($manifest, $info)
@@ -94,7 +94,7 @@ Describe 'Ctrl+C / StopProcessing' {
             $ps.Stop()
             $sw.Elapsed.TotalSeconds | Should -BeLessThan 1.5
             $ps.InvocationStateInfo.State | Should -Be 'Stopped'
-            # The same runspace (same helper, or the same embedded Python) still works afterwards.
+            # The same runspace (the same helper, or the same embedded Python) still works afterwards.
             $ps.Commands.Clear()
             $null = $ps.AddScript({ param($info) (New-MgApplicationSynchronizationJob -ApplicationId $info.application_id -TemplateId 'after-stop').TemplateId }).AddArgument($Info)
             Clear-EmulatorFaults

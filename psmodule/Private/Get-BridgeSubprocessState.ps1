@@ -1,0 +1,75 @@
+function Get-BridgeSubprocessState {
+    <#
+    .SYNOPSIS
+        The process-wide state of the subprocess transport (one helper per pwsh process).
+    .DESCRIPTION
+        Microsoft's SDK keeps one Graph session per process, so the helper that holds the
+        session is shared by every runspace (ForEach-Object -Parallel, Start-ThreadJob, a
+        new runspace), each of which imports the module anew with fresh script: variables.
+        The state lives in AppDomain data under 'MgBridge.Subprocess.State': a synchronized
+        hashtable with
+          Helper   the [MgBridge.HelperProcess], or $null before the first call / after it died
+          Info     pid, Python and protocol of that helper (for -Verbose lines)
+          Journal  the replay journal (Add-BridgeJournalEntry, Restore-BridgeSession): a
+                   List[object], itself the lock for its changes
+          Lock     the process-wide lock held for one request/response (Send-BridgeSubprocessMessage);
+                   not the initialization lock below, which is never held for long
+        Created once, under the process-wide initialization lock; cached in this module instance.
+    .OUTPUTS
+        System.Collections.Hashtable (synchronized)
+    #>
+    [CmdletBinding()]
+    [OutputType([hashtable])]
+    param()
+    if ($null -ne $script:BridgeSubprocessState) { return $script:BridgeSubprocessState }
+    $state = [System.AppDomain]::CurrentDomain.GetData('MgBridge.Subprocess.State')
+    if ($null -eq $state) {
+        $lock = Get-BridgeSubprocessLock
+        [System.Threading.Monitor]::Enter($lock)
+        try {
+            $state = [System.AppDomain]::CurrentDomain.GetData('MgBridge.Subprocess.State')
+            if ($null -eq $state) {
+                $state = [hashtable]::Synchronized(@{
+                        Helper = $null; Info = $null; Lock = [object]::new()
+                        Journal = [System.Collections.Generic.List[object]]::new()
+                    })
+                [System.AppDomain]::CurrentDomain.SetData('MgBridge.Subprocess.State', $state)
+            }
+        } finally {
+            [System.Threading.Monitor]::Exit($lock)
+        }
+    }
+    $script:BridgeSubprocessState = $state
+    $state
+}
+
+function Get-BridgeSubprocessLock {
+    # The process-wide lock for creating the shared state (held only for that): an interned
+    # string is one object per process whatever runspace (or build of the module) asks.
+    [string]::Intern('MgBridge.Subprocess.InitializationLock')
+}
+
+function Get-BridgeRequestId {
+    # A request id unique in this process (both transports): an Interlocked increment of a
+    # counter shared through AppDomain data, so calls from several runspaces never share an
+    # id (a cancelled request's late answer is told apart from the next one's by id).
+    $counter = $script:BridgeRequestCounter
+    if ($null -eq $counter) {
+        $counter = [System.AppDomain]::CurrentDomain.GetData('MgBridge.RequestCounter')
+        if ($null -eq $counter) {
+            $lock = Get-BridgeSubprocessLock
+            [System.Threading.Monitor]::Enter($lock)
+            try {
+                $counter = [System.AppDomain]::CurrentDomain.GetData('MgBridge.RequestCounter')
+                if ($null -eq $counter) {
+                    $counter = [long[]]::new(1)
+                    [System.AppDomain]::CurrentDomain.SetData('MgBridge.RequestCounter', $counter)
+                }
+            } finally {
+                [System.Threading.Monitor]::Exit($lock)
+            }
+        }
+        $script:BridgeRequestCounter = $counter
+    }
+    [MgBridge.BridgeRequestId]::Next($counter)
+}
