@@ -77,7 +77,8 @@ $irm = foreach ($i in 1..$calls) {
     $sw.Elapsed.TotalMilliseconds
 }
 function Median($values) { $s = @($values | Sort-Object); $s[[int][math]::Floor($s.Count / 2)] }
-$helperPid = & (Get-Module MgBridge) { if ($script:BridgeHelper) { $script:BridgeHelper.Id } }
+# The process-wide helper (subprocess transport), if one runs.
+$helperPid = & (Get-Module MgBridge) { $h = (Get-BridgeSubprocessState).Helper; if ($h) { $h.Id } }
 function Get-Hwm($processId) {
     if (-not $processId) { return 0 }
     $line = @(Get-Content "/proc/$processId/status") -match '^VmHWM'; [double]($line[0] -replace '\D', '') / 1024
