@@ -15,7 +15,7 @@ Usage::
 """
 
 from . import _lean_imports  # noqa: F401  (first: before anything imports httpx)
-from ._api import BindingWarning
+from ._api import BindingWarning, OutcomeWarning
 from ._auth import (AccessToken, AuthType, ClientSecretCredential, Connection, Context, ContextScope,
                     TokenCredentialType, TokenProvider, connect, disconnect, get_connection,
                     get_context)
@@ -70,6 +70,7 @@ __all__ = [
     "GraphModel",
     "SynchronizationJob",
     "BindingWarning",
+    "OutcomeWarning",
     "BridgeError",
     "SpecError",
     "BindingError",

@@ -18,13 +18,17 @@ from ._request import GraphRequest
 if TYPE_CHECKING:  # the client pulls in httpx and msal; binding alone does not need them
     from ._client import GraphClient
 
-__all__ = ["invoke", "BindingWarning"]
+__all__ = ["invoke", "BindingWarning", "OutcomeWarning"]
 
 logger = logging.getLogger("bridge")
 
 
 class BindingWarning(UserWarning):
     """An input key was not a known property; it is sent as an additional property."""
+
+
+class OutcomeWarning(UserWarning):
+    """Graph's answer to a create was lost; the object returned was found by listing."""
 
 
 def invoke(parameters: Mapping[str, Any], *, what_if: bool = False,
@@ -50,4 +54,10 @@ def invoke(parameters: Mapping[str, Any], *, what_if: bool = False,
     if client is None:
         from ._client import get_default_client
         client = get_default_client()
-    return SynchronizationJob(client.create(request))
+    warn = _emit_warning if emit_warnings else None
+    return SynchronizationJob(client.create(request, warn=warn))
+
+
+def _emit_warning(message: str) -> None:
+    logger.warning(message)
+    _warnings.warn(message, OutcomeWarning, stacklevel=4)

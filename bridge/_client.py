@@ -29,12 +29,15 @@ created, by :func:`find_created`:
     null matches null or absent. ``templateId`` is thus always compared. Among
     several matches the last listed is taken.
 
-If one matches it is returned; only if none does is the POST sent again. The
-limit of the rule: an identical object that existed before the call is taken
-as the one just created -- the call then returns it instead of creating a
-second, identical one, so it never creates a duplicate, but it may report an
-older object as new. If the listing itself fails the original error is raised
-(the outcome stays unknown, and nothing is re-sent).
+If one matches it is returned, with a warning that says so: an identical
+object that existed before the call cannot be told apart from the one just
+created, so the returned object may predate the call (docs/decisions.md,
+"Unknown outcomes"). Only if none matches is the POST sent again -- and only
+when the first request can no longer be running: after a read or write
+*timeout* Graph may still be creating the object, so the call ends with a
+:class:`TimeoutError_` saying the outcome is unknown and nothing was re-sent.
+If the listing itself fails the original error is raised (the outcome stays
+unknown, and nothing is re-sent). Either way one create makes at most one object.
 
 Malformed JSON in a 2xx answer is a :class:`TransportError` ("Graph answered
 201 Created with a body that is not valid JSON") -- except in :meth:`create`,
@@ -361,16 +364,24 @@ class GraphClient:
                                             response.client_request_id)
         return response
 
-    def create(self, request: GraphRequest) -> dict[str, Any]:
+    def create(self, request: GraphRequest, *,
+               warn: Optional[Callable[[str], None]] = None) -> dict[str, Any]:
         """POST to a collection and return the created object, never creating it twice.
 
         When the outcome of a POST is unknown the collection is listed first and
         a matching object is returned instead of re-sending (see the module doc).
 
+        Parameters:
+            request: the POST.
+            warn: receives the warning when the object returned was found by listing
+                (default: the ``bridge.http`` logger's warning).
+
         Raises:
             GraphError, RetryExhaustedError, TransportError, AuthenticationError: as :meth:`send`.
+            TimeoutError_: the POST timed out and the object is not listed (yet): Graph may
+                still create it, so nothing was re-sent.
         """
-        result = self._run(request, create=True)
+        result = self._run(request, create=True, warn=warn or http_logger.warning)
         if isinstance(result, GraphResponse):
             if not result.ok:
                 raise graph_error_from_response(result.status, result.headers, result.text,
@@ -402,8 +413,16 @@ class GraphClient:
         return items
 
     # -- the loop
-    def _run(self, request: GraphRequest, *, create: bool,
-             absolute_url: Optional[str] = None) -> Union[GraphResponse, dict[str, Any]]:
+    def _run(self, request: GraphRequest, *, create: bool, absolute_url: Optional[str] = None,
+             warn: Optional[Callable[[str], None]] = None
+             ) -> Union[GraphResponse, dict[str, Any]]:
+        # The whole call runs on the connection it started with, even if a connect or
+        # disconnect replaces or closes it meanwhile.
+        with self.connection.lease():
+            return self._loop(request, create=create, absolute_url=absolute_url, warn=warn)
+
+    def _loop(self, request: GraphRequest, *, create: bool, absolute_url: Optional[str],
+              warn: Optional[Callable[[str], None]]) -> Union[GraphResponse, dict[str, Any]]:
         url = absolute_url or self.url(request)
         method = request.method.upper()
         started = time.monotonic()
@@ -442,7 +461,7 @@ class GraphClient:
                         f"{redact(response.text[:200])!r}")
                     if create:
                         # Graph said it created the object: find it, but never send again.
-                        found = self._look_for_created(request, error)
+                        found = self._look_for_created(request, error, warn)
                         if found is not None:
                             return found
                     raise error
@@ -459,9 +478,15 @@ class GraphClient:
                 if not exhausted and wait > 0:
                     self._sleep(wait)
                     wait = 0.0
-                found = self._look_for_created(request, outcome.error)
+                found = self._look_for_created(request, outcome.error, warn)
                 if found is not None:
                     return found
+                if _may_still_run(outcome.error):
+                    raise TimeoutError_(
+                        f"{outcome.error} -- the outcome is unknown: Graph received the request "
+                        f"and may still be creating the object, which {redact(request.path)} "
+                        "does not list yet; nothing was re-sent. List the collection before "
+                        "trying again.") from outcome.error
             if exhausted:
                 self._give_up(outcome, retries, elapsed, wait)
             http_logger.debug("Retry %d of %s %s in %.3f s after: %s", retries, method,
@@ -512,8 +537,8 @@ class GraphClient:
         return GraphResponse(http_response.status_code, dict(http_response.headers), body, text,
                              client_request_id)
 
-    def _look_for_created(self, request: GraphRequest,
-                          cause: BridgeError) -> Optional[dict[str, Any]]:
+    def _look_for_created(self, request: GraphRequest, cause: BridgeError,
+                          warn: Optional[Callable[[str], None]]) -> Optional[dict[str, Any]]:
         """List the collection after an unknown outcome: the match, or None if certainly absent."""
         if not isinstance(request.body, Mapping) or not request.body:
             raise cause  # nothing to recognise the object by: the outcome stays unknown
@@ -526,10 +551,12 @@ class GraphClient:
                        f"{redact(request.path)} to find out failed too ({exc}); nothing was "
                        "re-sent.") from exc
         found = find_created(items, request.body)
-        if found is not None:
-            http_logger.debug("The %s %s outcome was unknown (%s); found the created object %s "
-                              "in the collection instead of re-sending.", request.method,
-                              redact(request.path), cause, found.get("id"))
+        if found is not None and warn is not None:
+            warn(f"Graph's answer to {request.method} {redact(request.path)} was lost ({cause}); "
+                 f"the object returned (id {found.get('id')!r}) was found by listing the "
+                 "collection instead of sending the request again. It has every value sent, "
+                 "and may be an identical object that existed before this call: if you meant "
+                 "to create another identical one, run the call again.")
         return found
 
     def _reject_static_token(self, response: GraphResponse) -> None:
@@ -540,6 +567,11 @@ class GraphClient:
         except AuthenticationError as exc:
             raise exc from graph
         raise AuthenticationError(str(graph)) from graph  # pragma: no cover - providers raise
+
+
+def _may_still_run(error: BaseException) -> bool:
+    """Whether a failed request may still be running on the server (it timed out waiting)."""
+    return isinstance(error.__cause__, (httpx.ReadTimeout, httpx.WriteTimeout))
 
 
 class _MalformedMarker:

@@ -14,7 +14,6 @@ import os
 import platform
 import sys
 import tempfile
-import threading
 from typing import Any, Callable, Mapping, Optional
 
 from bridge._exceptions import BindingError, ProtocolError
@@ -23,7 +22,7 @@ from ._codec import decode_value
 from ._errors import error_to_dict
 
 __all__ = ["PROTOCOL_VERSION", "SUPPORTED_VERSIONS", "OPS", "dispatch", "handle_json",
-           "Emit"]
+           "Emit", "SESSION_VARIABLES"]
 
 PROTOCOL_VERSION = 1
 SUPPORTED_VERSIONS = (1,)
@@ -31,14 +30,13 @@ SUPPORTED_VERSIONS = (1,)
 #: ``emit(event, data)`` sends an event for the request being handled (device-code prompt).
 Emit = Callable[[str, Mapping[str, Any]], None]
 
-_env_lock = threading.Lock()
 # The environment variables a sign-in reads: -EnvironmentVariable the AZURE_* ones,
 # -Identity the managed identity endpoint ones, certificate store look-ups
 # MGBRIDGE_CERT_STORE. The core's process environment was fixed when it started (the
-# helper) or is the C environment .NET's Environment.SetEnvironmentVariable does not
-# change (pythonnet), so the shim sends the PowerShell session's current values in
-# 'environ'; while connect runs they replace every variable of this list.
-_SESSION_VARIABLES = ("AZURE_CLIENT_ID", "AZURE_TENANT_ID", "AZURE_CLIENT_SECRET",
+# helper, which does not inherit them) or is the C environment .NET's
+# Environment.SetEnvironmentVariable does not change (pythonnet), so the shim sends the
+# PowerShell session's current values in 'environ', and connect reads those alone.
+SESSION_VARIABLES = ("AZURE_CLIENT_ID", "AZURE_TENANT_ID", "AZURE_CLIENT_SECRET",
                       "AZURE_CLIENT_CERTIFICATE_PATH", "AZURE_CLIENT_CERTIFICATE_PASSWORD",
                       "AZURE_USERNAME", "AZURE_PASSWORD",
                       "IDENTITY_ENDPOINT", "IDENTITY_HEADER", "MSI_ENDPOINT", "MSI_SECRET",
@@ -97,7 +95,7 @@ def _op_invoke(args: Mapping[str, Any], ctx: "_Call") -> Any:
     from bridge._client import get_default_client
     client = get_default_client()
     ctx.verbose.append(f"{request.method} {client.url(request)}")
-    created = client.create(request)
+    created = client.create(request, warn=ctx.warnings.append)
     return {"whatIf": False, "request": {"method": request.method, "url": client.url(request),
                                          "parameterSet": request.parameter_set},
             "job": job_view(created)}
@@ -149,23 +147,9 @@ def _op_connect(args: Mapping[str, Any], ctx: "_Call") -> Any:
         if environ is not None:
             if not isinstance(environ, Mapping):
                 raise ProtocolError("connect: 'environ' must be an object")
-            with _env_lock:
-                saved = {k: os.environ.get(k) for k in _SESSION_VARIABLES}
-                try:
-                    for k in _SESSION_VARIABLES:
-                        os.environ.pop(k, None)
-                    for k, v in dict(environ).items():
-                        if k in _SESSION_VARIABLES and v is not None:
-                            os.environ[k] = str(v)
-                    conn = connect(**kwargs)
-                finally:
-                    for k, old in saved.items():
-                        if old is None:
-                            os.environ.pop(k, None)
-                        else:
-                            os.environ[k] = old
-        else:
-            conn = connect(**kwargs)
+            kwargs["environ"] = {k: str(v) for k, v in environ.items()
+                                 if k in SESSION_VARIABLES and v is not None}
+        conn = connect(**kwargs)
     finally:
         if temp_path:
             try:
