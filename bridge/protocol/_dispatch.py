@@ -22,7 +22,7 @@ from ._codec import decode_value
 from ._errors import error_to_dict
 
 __all__ = ["PROTOCOL_VERSION", "SUPPORTED_VERSIONS", "OPS", "dispatch", "handle_json",
-           "Emit", "SESSION_VARIABLES"]
+           "Emit", "SESSION_VARIABLES", "encode", "error_response", "protocol_error"]
 
 PROTOCOL_VERSION = 1
 SUPPORTED_VERSIONS = (1,)
@@ -228,7 +228,7 @@ def _op_profile(args: Mapping[str, Any], ctx: "_Call") -> Any:
 
 
 def _op_cancel(args: Mapping[str, Any], ctx: "_Call") -> Any:
-    # A pure dispatch has nothing in flight; the subprocess loop handles cancel itself.
+    # A pure dispatch has nothing in flight; the call runner (_runner.py) handles cancel itself.
     return {"cancelled": False, "target": args.get("target")}
 
 
@@ -259,14 +259,20 @@ class _Call:
 
 
 def _response(message_id: Any, ok: bool, **fields: Any) -> dict[str, Any]:
-    out: dict[str, Any] = {"v": PROTOCOL_VERSION, "id": message_id, "ok": ok}
+    out: dict[str, Any] = {"v": PROTOCOL_VERSION, "id": message_id, "ok": ok,
+                           "warnings": [], "verbose": [], "debug": [], "messages": []}
     out.update(fields)
     return out
 
 
+def error_response(message_id: Any, exc: BaseException, **fields: Any) -> dict[str, Any]:
+    """The ``ok: false`` response for a failure, in the one shape every error reply has."""
+    return _response(message_id, False, error=error_to_dict(exc), **fields)
+
+
 def protocol_error(message_id: Any, text: str) -> dict[str, Any]:
     """A response for a message that could not be read (never echoes its content)."""
-    return _response(message_id, False, error=error_to_dict(ProtocolError(text)))
+    return error_response(message_id, ProtocolError(text))
 
 
 def dispatch(message: Mapping[str, Any], emit: Optional[Emit] = None) -> dict[str, Any]:
@@ -312,15 +318,25 @@ def dispatch(message: Mapping[str, Any], emit: Optional[Emit] = None) -> dict[st
         else:
             result = handler(args, call)
     except Exception as exc:  # every failure becomes a structured error
-        return _response(message_id, False, error=error_to_dict(exc), warnings=call.warnings,
-                         verbose=call.verbose, debug=list(debug), messages=call.messages)
+        return error_response(message_id, exc, warnings=call.warnings, verbose=call.verbose,
+                              debug=list(debug), messages=call.messages)
     return _response(message_id, True, result=result, warnings=call.warnings,
                      verbose=call.verbose, debug=list(debug), messages=call.messages)
 
 
-def _dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False,
+def encode(value: Any) -> str:
+    """One message as one line of JSON text, safe to write as UTF-8.
+
+    A lone surrogate (text echoed from bad input) is written as its ``\\uXXXX`` escape,
+    which JSON allows and UTF-8 could not carry.
+    """
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False,
                       default=_default)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        text = text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return text
 
 
 def _default(value: Any) -> Any:
@@ -334,7 +350,7 @@ def handle_json(text: str) -> str:
         message = json.loads(text)
     except ValueError as exc:
         # Say where, not what: the line may carry a secret.
-        return _dumps(protocol_error(None, f"the message is not valid JSON "
+        return encode(protocol_error(None, f"the message is not valid JSON "
                                            f"(line {getattr(exc, 'lineno', '?')}, "
                                            f"column {getattr(exc, 'colno', '?')})"))
-    return _dumps(dispatch(message))
+    return encode(dispatch(message))
