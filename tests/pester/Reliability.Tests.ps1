@@ -115,7 +115,7 @@ Describe 'Bad input is a non-terminating BindingError; the pipeline goes on' {
 
     It 'a [double] in a body string property is sent as PowerShell writes it' {
         $null = New-MgApplicationSynchronizationJob -ApplicationId $Info.application_id -BodyParameter @{ templateId = 1e20 }
-        Get-LastJobBody | Should -Be '{"templateId":"1E+20"}'
+        Get-LastJobBody | Should -BeExactly '{"templateId":"1E+20"}'
     }
 }
 

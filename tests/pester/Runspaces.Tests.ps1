@@ -85,7 +85,7 @@ Describe 'The shared helper (subprocess)' -Tag 'subprocess' -ForEach @(if ($Tran
     It 'a parallel runspace restarts a killed helper and finds the connection restored' {
         $old = Get-HelperPid
         Stop-Process -Id $old -Force
-        Start-Sleep -Milliseconds 200
+        Wait-Process -Id $old -ErrorAction SilentlyContinue
         $results = 1..2 | ForEach-Object -ThrottleLimit 2 -Parallel {
             Import-Module $using:Manifest
             (New-MgApplicationSynchronizationJob -ApplicationId $using:AppId -TemplateId "restarted-$_" -WarningAction SilentlyContinue).TemplateId
@@ -101,18 +101,24 @@ Describe 'The shared helper (subprocess)' -Tag 'subprocess' -ForEach @(if ($Tran
     It 'Ctrl+C in a runspace waiting for another runspace''s slow call returns promptly' {
         # Calls through the shared helper are serialized: B waits (in short slices) while A's
         # create is held 3 s by the emulator; stopping B must not wait for A.
-        Set-EmulatorFaults @(@{ route = 'jobs.create'; kind = 'latency'; seconds = 3; count = 1 })
+        Set-EmulatorFaults @(@{ route = 'jobs.create'; kind = 'latency'; seconds = 10; count = 1 })
+        $tag = "slow-a-$([guid]::NewGuid().ToString('N'))"
         $before = Get-CreateCount
         $a = [powershell]::Create()
         $b = [powershell]::Create()
         try {
             $null = $a.AddScript({
-                    param($manifest, $appId)
+                    param($manifest, $appId, $tag)
                     Import-Module $manifest
-                    (New-MgApplicationSynchronizationJob -ApplicationId $appId -TemplateId 'slow-a').TemplateId
-                }).AddArgument($Manifest).AddArgument($AppId)
+                    (New-MgApplicationSynchronizationJob -ApplicationId $appId -TemplateId $tag).TemplateId
+                }).AddArgument($Manifest).AddArgument($AppId).AddArgument($tag)
             $handleA = $a.BeginInvoke()
-            Start-Sleep -Milliseconds 1000  # A's create is now waiting on the latency
+            # A handshake: A's create has reached the emulator and waits on the latency.
+            $deadline = [datetime]::UtcNow.AddSeconds(120)
+            while (-not @(Get-EmulatorRequests -Route 'jobs.create' | Where-Object { $_.body.templateId -eq $tag }).Count) {
+                if ([datetime]::UtcNow -gt $deadline) { throw "A's create never reached the emulator" }
+                Start-Sleep -Milliseconds 20
+            }
             $null = $b.AddScript({
                     param($manifest, $appId)
                     Import-Module $manifest
@@ -123,13 +129,11 @@ Describe 'The shared helper (subprocess)' -Tag 'subprocess' -ForEach @(if ($Tran
             $null = $b.BeginInvoke([System.Management.Automation.PSDataCollection[psobject]]::new(), $output)
             $deadline = [datetime]::UtcNow.AddSeconds(10)
             while ($output.Count -lt 1 -and [datetime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 20 }
-            $output[0] | Should -Be 'ready'
-            Start-Sleep -Milliseconds 300  # B now waits for the request lock
-            $sw = [Diagnostics.Stopwatch]::StartNew()
+            $output[0] | Should -Be 'ready'  # B is about to wait for the request lock
             $b.Stop()
-            $sw.Elapsed.TotalSeconds | Should -BeLessThan 1.0
             $b.InvocationStateInfo.State | Should -Be 'Stopped'
-            $a.EndInvoke($handleA) | Should -Be 'slow-a'
+            $handleA.IsCompleted | Should -BeFalse  # B's stop did not wait for A's call
+            $a.EndInvoke($handleA) | Should -Be $tag
             (Get-CreateCount) - $before | Should -Be 1  # B's request was never sent
         } finally {
             Clear-EmulatorFaults
