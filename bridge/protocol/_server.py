@@ -3,8 +3,9 @@
 Every request goes to the call runner (:mod:`bridge.protocol._runner`, shared with
 the in-process host), keyed by its message id: it runs on a worker thread, so the
 reader stays free for ``cancel``, which answers the target request at once with an
-OperationStopped error and drops its late result. Replies carry their request's id,
-so requests may overlap; the PowerShell shim today sends one at a time per process.
+OperationStopped error and drops its late result. Requests from the runspaces of
+one pwsh process overlap: the shim multiplexes them by request id over this one
+helper, and each answer carries its request's id.
 
 Framing rules (see docs/protocol.md): UTF-8, ``\\n``-terminated lines, no
 line longer than :data:`MAX_LINE`; the helper's own stdout is the protocol
