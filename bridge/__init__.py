@@ -24,7 +24,7 @@ Typed to the leaves (``bridge.models``); errors are one tree under :class:`Bridg
 """
 
 from . import _lean_imports  # noqa: F401  (first: before anything imports httpx)
-from ._api import BindingWarning
+from ._api import BindingWarning, OutcomeWarning
 from typing import Any as _Any
 
 from ._auth import (AccessToken, AuthType, ClientSecretPair, Connection, Context, ContextScope,
@@ -85,6 +85,7 @@ __all__ = [
     "GraphModel",
     "SynchronizationJob",
     "BindingWarning",
+    "OutcomeWarning",
     "BridgeError",
     "SpecError",
     "BindingError",
