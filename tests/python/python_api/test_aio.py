@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -56,7 +57,10 @@ def test_many_creates_under_drop_after_are_counted_exactly(emu: Emulator, info: 
 
             return await asyncio.gather(*(create(i) for i in range(count)))
 
-    jobs = asyncio.run(main())
+    with pytest.warns(bridge.OutcomeWarning) as said:
+        jobs = asyncio.run(main())
+    # Each recovered create says so, at the caller's line.
+    assert len(said) == 3 and {Path(w.filename).name for w in said} == {"test_aio.py"}
     stored = emu.jobs(info.application_id)
     routes = emu.counters()["routes"]
     assert len(stored) == count and routes["jobs.create"] == count  # no POST was sent twice
