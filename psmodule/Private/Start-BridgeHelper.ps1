@@ -12,9 +12,15 @@ function Start-BridgeHelper {
         the caller holds the process-wide request lock. When an earlier helper had died,
         the process-wide journal of state-changing calls (environments, request context,
         profile, connection) is replayed.
+
+        With -Background (at Import-Module, docs/performance.md) it only starts the first
+        candidate and sends 'hello', without waiting: Python starts and imports the core
+        while PowerShell finishes the import and runs the script's first lines. The next
+        Start-BridgeHelper reads that answer instead of starting another process, if the
+        interpreter and PYTHONPATH it would use are still the same.
     #>
     [CmdletBinding()]
-    param([string]$Reason)
+    param([string]$Reason, [switch]$Background)
 
     $state = Get-BridgeSubprocessState
 
@@ -28,17 +34,48 @@ function Start-BridgeHelper {
         $sep = [System.IO.Path]::PathSeparator
         $env.PYTHONPATH = if ($env:PYTHONPATH) { "$repo$sep$env:PYTHONPATH" } else { $repo }
     }
+    # The settings that choose the interpreter and what it imports: a helper started at
+    # import is taken over only while they are unchanged.
+    $settings = "$env:MGBRIDGE_PYTHON|$env:VIRTUAL_ENV|$env:PATH|$($env.PYTHONPATH)"
+    $early = $state['Early']
+    $state['Early'] = $null
+    # Unchanged settings: the early helper's interpreter is still Find-BridgePython's first
+    # choice, so the search (not free: PATH look-ups) waits until that one fails.
+    $candidates = [System.Collections.Generic.Queue[object]]::new()
+    $searched = -not ($early -and $early.Settings -eq $settings)
+    $earlyPath = if ($early) { $early.Candidate.Path }
+    if ($searched) { foreach ($c in Find-BridgePython) { $candidates.Enqueue($c) } } else { $candidates.Enqueue($early.Candidate) }
     $failures = [System.Collections.Generic.List[string]]::new()
-    foreach ($candidate in Find-BridgePython) {
+    while ($true) {
+        if ($candidates.Count -eq 0) {
+            if ($searched) { break }
+            $searched = $true
+            foreach ($c in Find-BridgePython) { if ($c.Path -ne $earlyPath) { $candidates.Enqueue($c) } }
+            continue
+        }
+        $candidate = $candidates.Dequeue()
         if (-not (Test-Path -LiteralPath $candidate.Path)) {
             $failures.Add("$($candidate.Source): $($candidate.Path) does not exist")
             continue
         }
-        $helper = $null
-        try {
+        $key = "$($candidate.Path)|$($env.PYTHONPATH)"
+        if ($Background) {
             $helper = [MgBridge.HelperProcess]::new($candidate.Path, [string[]]@('-m', 'bridge.protocol'), $env, $null)
             $helper.Expect(0)
             $null = $helper.Send('{"v":1,"id":0,"op":"hello"}')
+            $state['Early'] = [pscustomobject]@{ Helper = $helper; Key = $key; Settings = $settings; Candidate = $candidate }
+            return
+        }
+        $helper = $null
+        try {
+            if ($early -and $early.Key -eq $key) {
+                $helper = $early.Helper  # started at import; its 'hello' is on its way
+                $early = $null
+            } else {
+                $helper = [MgBridge.HelperProcess]::new($candidate.Path, [string[]]@('-m', 'bridge.protocol'), $env, $null)
+                $helper.Expect(0)
+                $null = $helper.Send('{"v":1,"id":0,"op":"hello"}')
+            }
             $line = $null
             $deadline = [datetime]::UtcNow.AddSeconds(60)
             while ($null -eq $line -and -not $helper.Ended(0) -and [datetime]::UtcNow -lt $deadline) { $line = $helper.Receive(0, 50) }
@@ -70,6 +107,8 @@ function Start-BridgeHelper {
             $failures.Add("$($candidate.Source): $($candidate.Path): $detail")
         }
     }
+    if ($early) { $early.Helper.Kill(); $early.Helper.Dispose() }  # started for other settings
+    if ($Background) { return }
     if (-not $state.Helper) {
         $message = "MgBridge could not start its Python helper: no Python interpreter with the " +
             "'bridge' package (and httpx, msal, pyyaml) was found. Set `$env:MGBRIDGE_PYTHON to " +
