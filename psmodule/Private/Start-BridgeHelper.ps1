@@ -13,59 +13,25 @@ function Start-BridgeHelper {
         the process-wide journal of state-changing calls (environments, request context,
         profile, connection) is replayed.
 
-        With -Background (at Import-Module, docs/performance.md) it only starts the first
-        candidate and sends 'hello', without waiting: Python starts and imports the core
-        while PowerShell finishes the import and runs the script's first lines. The next
-        Start-BridgeHelper reads that answer instead of starting another process, if the
-        interpreter and PYTHONPATH it would use are still the same.
+        A helper started at Import-Module (Start-BridgeHelperAtImport) is taken over when
+        it runs the candidate tried here with the same PYTHONPATH: its 'hello' answer is
+        read instead of starting another process; otherwise it is ended.
     #>
     [CmdletBinding()]
-    param([string]$Reason, [switch]$Background)
+    param([string]$Reason)
 
     $state = Get-BridgeSubprocessState
 
-    $env = @{ PYTHONIOENCODING = 'utf-8'; PYTHONUNBUFFERED = '1' }
-    # Secrets in this process's environment stay out of the helper's (/proc/<pid>/environ):
-    # Connect-MgGraph sends the session's values inside the message when a sign-in needs them.
-    foreach ($name in 'AZURE_CLIENT_SECRET', 'AZURE_CLIENT_CERTIFICATE_PASSWORD', 'AZURE_PASSWORD',
-        'IDENTITY_HEADER', 'MSI_SECRET') { $env[$name] = $null }
-    $repo = Get-BridgeRepositoryRoot
-    if (Test-Path -LiteralPath (Join-Path $repo 'bridge/__init__.py')) {
-        $sep = [System.IO.Path]::PathSeparator
-        $env.PYTHONPATH = if ($env:PYTHONPATH) { "$repo$sep$env:PYTHONPATH" } else { $repo }
-    }
-    # The settings that choose the interpreter and what it imports: a helper started at
-    # import is taken over only while they are unchanged.
-    $settings = "$env:MGBRIDGE_PYTHON|$env:VIRTUAL_ENV|$env:PATH|$($env.PYTHONPATH)"
+    $env = New-BridgeHelperEnvironment
     $early = $state['Early']
     $state['Early'] = $null
-    # Unchanged settings: the early helper's interpreter is still Find-BridgePython's first
-    # choice, so the search (not free: PATH look-ups) waits until that one fails.
-    $candidates = [System.Collections.Generic.Queue[object]]::new()
-    $searched = -not ($early -and $early.Settings -eq $settings)
-    $earlyPath = if ($early) { $early.Candidate.Path }
-    if ($searched) { foreach ($c in Find-BridgePython) { $candidates.Enqueue($c) } } else { $candidates.Enqueue($early.Candidate) }
     $failures = [System.Collections.Generic.List[string]]::new()
-    while ($true) {
-        if ($candidates.Count -eq 0) {
-            if ($searched) { break }
-            $searched = $true
-            foreach ($c in Find-BridgePython) { if ($c.Path -ne $earlyPath) { $candidates.Enqueue($c) } }
-            continue
-        }
-        $candidate = $candidates.Dequeue()
+    foreach ($candidate in Find-BridgePython) {
         if (-not (Test-Path -LiteralPath $candidate.Path)) {
             $failures.Add("$($candidate.Source): $($candidate.Path) does not exist")
             continue
         }
         $key = "$($candidate.Path)|$($env.PYTHONPATH)"
-        if ($Background) {
-            $helper = [MgBridge.HelperProcess]::new($candidate.Path, [string[]]@('-m', 'bridge.protocol'), $env, $null)
-            $helper.Expect(0)
-            $null = $helper.Send('{"v":1,"id":0,"op":"hello"}')
-            $state['Early'] = [pscustomobject]@{ Helper = $helper; Key = $key; Settings = $settings; Candidate = $candidate }
-            return
-        }
         $helper = $null
         try {
             if ($early -and $early.Key -eq $key) {
@@ -108,7 +74,6 @@ function Start-BridgeHelper {
         }
     }
     if ($early) { $early.Helper.Kill(); $early.Helper.Dispose() }  # started for other settings
-    if ($Background) { return }
     if (-not $state.Helper) {
         $message = "MgBridge could not start its Python helper: no Python interpreter with the " +
             "'bridge' package (and httpx, msal, pyyaml) was found. Set `$env:MGBRIDGE_PYTHON to " +
