@@ -57,6 +57,7 @@ def inputs() -> str:
 
 
 async def in_async() -> Optional[str]:
+    await bridge.aio.connect(client_id="c", tenant_id="t", client_secret="s")
     job = await bridge.aio.new_application_synchronization_job(application_id="a",
                                                                template_id="t")
     return job.template_id
@@ -65,6 +66,7 @@ async def in_async() -> Optional[str]:
 # Each line marked "# error" must be reported, and nothing else.
 BAD = '''
 import bridge
+import bridge.aio
 
 
 def typo(job: bridge.SynchronizationJob) -> None:
@@ -74,6 +76,10 @@ def typo(job: bridge.SynchronizationJob) -> None:
     assert job.status is not None and job.status.quarantine is not None
     print(job.status.quarantine.reasn)  # error
     print(minutes)
+
+
+async def typo_in_a_parameter() -> None:
+    await bridge.aio.connect(client_idd="c", tenant_id="t")  # error
 '''
 
 
