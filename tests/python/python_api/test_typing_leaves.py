@@ -17,7 +17,7 @@ PYRIGHT = ROOT / ".ci" / "npm" / "node_modules" / ".bin" / "pyright"
 
 GOOD = '''
 from datetime import timedelta
-from typing import Optional, Union
+from typing import Any, NamedTuple, Optional, Union
 
 import bridge
 import bridge.aio
@@ -54,6 +54,31 @@ def inputs() -> str:
                                                          body_parameter=body, what_if=True)
     url: str = request.url()
     return url
+
+
+class AzureAccessToken(NamedTuple):  # azure-core's AccessToken, field for field
+    token: str
+    expires_on: int
+
+
+class AzureStyleCredential:  # azure-core's TokenCredential signature
+    def get_token(self, *scopes: str, claims: Optional[str] = None,
+                  tenant_id: Optional[str] = None, **kwargs: Any) -> AzureAccessToken:
+        return AzureAccessToken("t", 0)
+
+
+class AzureStyleAsyncCredential:  # azure-core's AsyncTokenCredential signature
+    async def get_token(self, *scopes: str, claims: Optional[str] = None,
+                        tenant_id: Optional[str] = None, **kwargs: Any) -> AzureAccessToken:
+        return AzureAccessToken("t", 0)
+
+
+def credentials() -> list[object]:
+    sync: bridge.TokenCredential = AzureStyleCredential()
+    asynchronous: bridge.AsyncTokenCredential = AzureStyleAsyncCredential()
+    return [bridge.GraphClient(credential=sync),
+            bridge.aio.AsyncGraphClient(credential=asynchronous),
+            bridge.connect(credential=AzureStyleCredential())]
 
 
 async def in_async() -> Optional[str]:
