@@ -434,6 +434,8 @@ def bind(parameters: Mapping[str, Any], spec: Optional[Spec] = None) -> GraphReq
     given = _canonical_parameters(cmdlet, parameters)
     for name in ("WhatIf", "Confirm"):
         given.pop(name, None)  # ShouldProcess switches are the caller's business
+    for runtime in cmdlet.runtime_parameters:
+        given.pop(runtime.name, None)  # options of the call, read by bridge._api.invoke
     set_name = resolve_parameter_set(cmdlet, list(given))
 
     if "ApplicationId" in given:

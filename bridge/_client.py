@@ -66,6 +66,7 @@ from typing import Any, Callable, Mapping, Optional, Union
 import httpx
 
 from ._auth import MISSING_AUTH_CONTEXT, Connection, get_connection
+from ._call_options import CallOptions
 from ._environments import GraphEnvironment
 from ._exceptions import (AuthenticationError, BindingError, BridgeError, GraphError,
                           NetworkError, RetryExhaustedError, TimeoutError_, TransportError)
@@ -76,7 +77,7 @@ from ._transport import (GraphResponse, build_http_client, graph_error_from_resp
                          http_logger, log_exchange, map_exceptions, request_maybe_sent,
                          status_name)
 
-__all__ = ["GraphClient", "RequestContext", "get_default_client", "set_request_context",
+__all__ = ["GraphClient", "RequestContext", "get_default_client", "client_for_call", "set_request_context",
            "get_request_context", "reset_request_context", "select_profile", "get_profile",
            "find_created", "values_match", "DEFAULT_CLIENT_TIMEOUT"]
 
@@ -284,6 +285,8 @@ class GraphClient:
         timeout: seconds for each HTTP request (connect, read, write, pool).
         transport: an httpx transport to use instead of the network (tests); the
             client then owns a separate httpx client.
+        options: the call's runtime options (:mod:`bridge._call_options`): with a
+            proxy (or ``direct``), the client owns an httpx client sending that way.
         sleep: the function used to wait between retries (tests).
     """
 
@@ -292,6 +295,7 @@ class GraphClient:
                  retry_delay: float = 3.0, max_retry_time: float = 180.0,
                  timeout: float = DEFAULT_CLIENT_TIMEOUT,
                  transport: Optional[httpx.BaseTransport] = None,
+                 options: Optional[CallOptions] = None,
                  sleep: Callable[[float], None] = time.sleep) -> None:
         if connection is None:
             connection = get_connection()
@@ -307,10 +311,14 @@ class GraphClient:
         self.policy = RetryPolicy(max_retry, retry_delay, max_retry_time)
         self.timeout = float(timeout)
         self._sleep = sleep
-        self._owns_http = transport is not None
-        self._http = (build_http_client(connection.environment.ssl_context(), timeout=timeout,
-                                        transport=transport)
-                      if transport is not None else connection.http_client)
+        custom = options is not None and options.custom
+        self._owns_http = transport is not None or custom
+        self._http = (build_http_client(
+                          connection.environment.ssl_context(), timeout=timeout,
+                          transport=transport,
+                          proxy=options.proxy.to_httpx() if options and options.proxy else None,
+                          trust_env=not (options and options.direct))
+                      if self._owns_http else connection.http_client)
 
     # -- properties the API layer uses to build and show URLs
     @property
@@ -578,3 +586,19 @@ def get_default_client() -> GraphClient:
                              timeout=settings.client_timeout)
         _cached_client = (key, client)
         return client
+
+
+def client_for_call(options: Optional[CallOptions] = None) -> tuple[GraphClient, bool]:
+    """The client for one call: the default one, or (with a proxy) a new one to close after.
+
+    Returns ``(client, owned)``; close the client when ``owned``.
+    """
+    if options is None or not options.custom:
+        return get_default_client(), False
+    connection = get_connection()
+    if connection is None or connection.closed:
+        raise AuthenticationError(MISSING_AUTH_CONTEXT)
+    settings = get_request_context()
+    return GraphClient(connection, api_version=get_profile(), max_retry=settings.max_retry,
+                       retry_delay=settings.retry_delay, max_retry_time=settings.max_retry_time,
+                       timeout=settings.client_timeout, options=options), True

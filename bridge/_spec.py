@@ -139,6 +139,7 @@ class ParameterSpec:
     binds: Optional[str] = None
     model: Optional[str] = None
     common: bool = False
+    runtime: bool = False  # the SDK's hidden (DontShow) runtime parameters: options, not data
 
     @property
     def python_name(self) -> str:
@@ -189,8 +190,18 @@ class CmdletSpec:
 
     @property
     def own_parameters(self) -> tuple[ParameterSpec, ...]:
-        """The parameters that carry data (not -WhatIf/-Confirm)."""
-        return tuple(p for p in self.parameters if not p.common)
+        """The parameters that carry data (not -WhatIf/-Confirm, not the runtime ones)."""
+        return tuple(p for p in self.parameters if not p.common and not p.runtime)
+
+    @property
+    def runtime_parameters(self) -> tuple[ParameterSpec, ...]:
+        """The SDK's hidden runtime parameters (-Proxy, -Break, ...), DontShow in every set."""
+        return tuple(p for p in self.parameters if p.runtime)
+
+    @property
+    def contract_parameters(self) -> tuple[ParameterSpec, ...]:
+        """The parameters platyPS documents (the seed): all but the hidden runtime ones."""
+        return tuple(p for p in self.parameters if not p.runtime)
 
     def parameters_in(self, set_name: str) -> tuple[ParameterSpec, ...]:
         return tuple(p for p in self.parameters if set_name in p.sets)
@@ -246,7 +257,7 @@ def _parse_cmdlet(data: Mapping[str, Any]) -> CmdletSpec:
             name=p["name"], type=p["type"], sets=set_map, description=p.get("description", ""),
             position=str(p.get("position", "Named")), pipeline=p.get("pipeline") or None,
             aliases=tuple(p.get("aliases", ()) or ()), binds=p.get("binds"), model=p.get("model"),
-            common=bool(p.get("common", False))))
+            common=bool(p.get("common", False)), runtime=bool(p.get("runtime", False))))
     return CmdletSpec(
         name=data["name"], module=data["module"], synopsis=data["synopsis"],
         description=data["description"], output_type=data["output_type"],

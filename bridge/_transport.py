@@ -377,15 +377,19 @@ def graph_error_from_response(status: int, headers: Mapping[str, str], text: str
 # --------------------------------------------------------------------------- clients
 
 def build_http_client(ssl_context: ssl.SSLContext, *, timeout: float = 300.0,
-                      transport: Optional[httpx.BaseTransport] = None) -> httpx.Client:
-    """The pooled httpx client of one connection.
+                      transport: Optional[httpx.BaseTransport] = None,
+                      proxy: Optional[httpx.Proxy] = None, trust_env: bool = True) -> httpx.Client:
+    """The pooled httpx client of one connection (or of one call through ``proxy``).
 
     TLS trust is the given context (system store plus the environment's extra
-    CAs); ``trust_env`` stays on for proxy variables, and because ``verify`` is
-    an explicit SSLContext, ``SSL_CERT_FILE`` cannot replace it.
+    CAs); ``trust_env`` stays on for proxy variables unless the call says
+    otherwise, and because ``verify`` is an explicit SSLContext, ``SSL_CERT_FILE``
+    cannot replace it. An explicit ``proxy`` takes https requests through
+    ``CONNECT`` (and authenticates with its credential).
     """
     return httpx.Client(verify=ssl_context, timeout=httpx.Timeout(timeout),
-                        transport=transport, follow_redirects=False, trust_env=True,
+                        transport=transport, follow_redirects=False,
+                        trust_env=trust_env and proxy is None, proxies=proxy,
                         headers={"User-Agent": USER_AGENT},
                         limits=httpx.Limits(max_connections=20, max_keepalive_connections=10))
 

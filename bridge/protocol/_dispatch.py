@@ -77,16 +77,20 @@ def _endpoint() -> tuple[str, str]:
 
 
 def _op_invoke(args: Mapping[str, Any], ctx: "_Call") -> Any:
-    from bridge._api import invoke
-    from bridge._request import GraphRequest, encode_json
+    from bridge._api import prepare, send
+    from bridge._request import encode_json
 
     from ._view import job_view
     parameters = args.get("parameters")
     if not isinstance(parameters, Mapping):
         raise ProtocolError("invoke: 'parameters' must be an object")
     what_if = bool(args.get("whatIf", False))
-    request = invoke(decode_value(dict(parameters)), what_if=True, emit_warnings=False)
-    assert isinstance(request, GraphRequest)
+    environ = args.get("proxyEnvironment")
+    if environ is not None and not isinstance(environ, Mapping):
+        raise ProtocolError("invoke: 'proxyEnvironment' must be an object")
+    request, options = prepare(decode_value(dict(parameters)),
+                               proxy_environ=None if environ is None else
+                               {str(k): str(v) for k, v in environ.items() if v is not None})
     ctx.warnings.extend(request.warnings)
     endpoint, api_version = _endpoint()
     described = request.to_dict(endpoint, api_version)
@@ -94,10 +98,15 @@ def _op_invoke(args: Mapping[str, Any], ctx: "_Call") -> Any:
         if request.body is not None else None
     if what_if:
         return {"whatIf": True, "request": described}
-    from bridge._client import get_default_client
-    client = get_default_client()
-    ctx.verbose.append(f"{request.method} {client.url(request)}")
-    created = client.create(request)
+    from bridge._client import client_for_call
+    client, owned = client_for_call(options)
+    try:
+        via = f" through the proxy {options.proxy.url}" if options.proxy else ""
+        ctx.verbose.append(f"{request.method} {client.url(request)}{via}")
+        created = send(request, options, client)
+    finally:
+        if owned:
+            client.close()
     return {"whatIf": False, "request": {"method": request.method, "url": client.url(request),
                                          "parameterSet": request.parameter_set},
             "job": job_view(created)}

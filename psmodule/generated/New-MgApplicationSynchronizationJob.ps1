@@ -476,6 +476,7 @@ function New-MgApplicationSynchronizationJob {
 
         [Parameter(ParameterSetName = 'CreateExpanded')]
         [Parameter(ParameterSetName = 'CreateViaIdentityExpanded')]
+        [ArgumentCompleter({ param($c, $p, $word) foreach ($v in 'Active', 'Disabled', 'Paused') { if ($v -like "$word*") { [System.Management.Automation.CompletionResult]::new($v, $v, 'ParameterValue', $v) } } })]
         [System.String]
         $ScheduleState,
 
@@ -517,7 +518,31 @@ function New-MgApplicationSynchronizationJob {
         [Parameter(ParameterSetName = 'CreateExpanded')]
         [Parameter(ParameterSetName = 'CreateViaIdentityExpanded')]
         [System.String]
-        $TemplateId
+        $TemplateId,
+
+        [Parameter(DontShow = $true, HelpMessage = 'Wait for .NET debugger to attach')]
+        [System.Management.Automation.SwitchParameter]
+        $Break,
+
+        [Parameter(DontShow = $true, HelpMessage = 'SendAsync Pipeline Steps to be appended to the front of the pipeline')]
+        [Microsoft.Graph.PowerShell.Runtime.SendAsyncStep[]]
+        $HttpPipelineAppend,
+
+        [Parameter(DontShow = $true, HelpMessage = 'SendAsync Pipeline Steps to be prepended to the front of the pipeline')]
+        [Microsoft.Graph.PowerShell.Runtime.SendAsyncStep[]]
+        $HttpPipelinePrepend,
+
+        [Parameter(DontShow = $true, HelpMessage = 'The URI for the proxy server to use')]
+        [System.Uri]
+        $Proxy,
+
+        [Parameter(DontShow = $true, HelpMessage = 'Credentials for a proxy server to use for the remote call')]
+        [System.Management.Automation.PSCredential]
+        $ProxyCredential,
+
+        [Parameter(DontShow = $true, HelpMessage = 'Use the default credentials for the proxy')]
+        [System.Management.Automation.SwitchParameter]
+        $ProxyUseDefaultCredentials
     )
     process {
         # Everything else (ShouldProcess, the call, output, errors) is shared

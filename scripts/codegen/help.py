@@ -115,7 +115,7 @@ def markdown_reference(spec: Spec) -> str:
             lines += ["```output", ex.output, "```", ""]
         lines += [ex.description, ""]
     lines += ["## PARAMETERS", ""]
-    for p in c.parameters:
+    for p in c.contract_parameters:  # platyPS leaves DontShow parameters out
         all_sets = p.common and set(p.sets) == set(c.parameter_sets)
         sets = "(All)" if all_sets else ", ".join(sorted(p.sets))
         required = {p.mandatory_in(s) for s in p.sets}
