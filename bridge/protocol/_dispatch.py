@@ -18,6 +18,7 @@ import threading
 from typing import Any, Callable, Mapping, Optional
 
 from bridge._exceptions import BindingError, ProtocolError
+from bridge._wording import speaking_to
 
 from ._codec import decode_value
 from ._errors import error_to_dict
@@ -330,12 +331,14 @@ def dispatch(message: Mapping[str, Any], emit: Optional[Emit] = None) -> dict[st
     call = _Call(emit)
     debug: list[str] = []
     try:
-        if message.get("debug"):
-            from bridge._transport import capture_http_debug
-            with capture_http_debug() as debug:
+        # The protocol's caller is the PowerShell shim: messages speak PowerShell.
+        with speaking_to("powershell"):
+            if message.get("debug"):
+                from bridge._transport import capture_http_debug
+                with capture_http_debug() as debug:
+                    result = handler(args, call)
+            else:
                 result = handler(args, call)
-        else:
-            result = handler(args, call)
     except Exception as exc:  # every failure becomes a structured error
         return _response(message_id, False, error=error_to_dict(exc), warnings=call.warnings,
                          verbose=call.verbose, debug=list(debug), messages=call.messages)

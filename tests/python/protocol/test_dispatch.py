@@ -204,7 +204,10 @@ def test_decode_tagged_values() -> None:
     assert decode_value({"@mgbridge.type": "TimeSpan", "ticks": 1}) == "PT0.0000001S"
     utc = decode_value({"@mgbridge.type": "DateTime", "value": "2030-01-02T03:04:05.1234567Z",
                         "kind": "Utc"})
-    assert utc == datetime(2030, 1, 2, 3, 4, 5, 123456, tzinfo=timezone.utc)
+    assert utc == "2030-01-02T03:04:05.1234567Z"  # the 7th digit kept (datetime has 6)
+    whole = decode_value({"@mgbridge.type": "DateTime", "value": "2030-01-02T03:04:05.1234560Z",
+                          "kind": "Utc"})
+    assert whole == datetime(2030, 1, 2, 3, 4, 5, 123456, tzinfo=timezone.utc)
     naive = decode_value({"@mgbridge.type": "DateTime", "value": "2030-01-02T03:04:05.0000000",
                           "kind": "Unspecified"})
     assert naive.tzinfo is None
