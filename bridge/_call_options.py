@@ -110,7 +110,7 @@ def _check_pipeline(value: Any, name: str) -> None:
         f"-{name}: MgBridge sends the request from its Python core (bridge), whose HTTP "
         "pipeline (authentication, retries, -Debug logging) cannot run .NET SendAsyncStep "
         f"script blocks or delegates, so nothing was sent. Remove -{name}; to see the request "
-        "and the response, use -Debug.", parameter=name, expected="no pipeline steps")
+        "and the response, use -Debug.", parameter=name, expected=f"a call without -{name}")
 
 
 def _credential(value: Any) -> Optional[ProxyCredential]:

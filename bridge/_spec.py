@@ -104,6 +104,7 @@ class ModelSpec:
     description: str = ""
     groups: Mapping[str, str] = field(default_factory=dict)
     identity: bool = False
+    table: tuple[str, ...] = ()  # columns of the default table view (format data)
 
     @property
     def full_interface(self) -> str:
@@ -242,7 +243,8 @@ def _parse_models(data: Mapping[str, Any]) -> tuple[dict[str, ModelSpec], dict[s
         models[key] = ModelSpec(key=key, interface=m["interface"], graph_type=m.get("graph_type"),
                                 properties=props, description=m.get("description", "") or "",
                                 groups=dict(m.get("groups", {})),
-                                identity=bool(m.get("identity", False)))
+                                identity=bool(m.get("identity", False)),
+                                table=tuple(m.get("table", ()) or ()))
     return models, enums
 
 
@@ -292,6 +294,9 @@ def check_spec(spec: Spec) -> None:
             leaves.add(p.json_path)
             for i in range(1, len(p.json_path)):
                 prefixes.add(p.json_path[:i])
+        for column in m.table:
+            if m.find(column) is None:
+                problems.append(f"{m.key}: table column {column} is not a property")
         for prefix in prefixes:
             if prefix in leaves:
                 problems.append(f"{m.key}: {'.'.join(prefix)} is both a value and an object")

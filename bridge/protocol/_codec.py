@@ -15,6 +15,8 @@ before the core sees them::
     {"@mgbridge.type": "Double", "value": "NaN" | "Infinity" | "-Infinity"} -> float
     {"@mgbridge.type": "Unsupported", "type": "System.IO.FileInfo", "text": "..."}
                                                                     -> ForeignValue
+    {"@mgbridge.type": "Credential", "userName": "...", "password": "..."}
+                                                                    -> ProxyCredential
 
 A :class:`ForeignValue` is a .NET object with no Graph JSON form; the core's
 binder refuses it with a BindingError naming the key path (never dropped).
@@ -107,6 +109,13 @@ def _decode_tagged(value: dict[str, Any]) -> Any:
         return float(str(value["value"]).replace("Infinity", "inf"))
     if tag == "Unsupported":
         return ForeignValue(str(value.get("type", "object")), str(value.get("text", "")))
+    if tag == "Credential":
+        # A PSCredential (-ProxyCredential); the password is registered for redaction.
+        from bridge._call_options import ProxyCredential
+        from bridge._redact import register_secret
+        password = str(value.get("password") or "")
+        register_secret(password)
+        return ProxyCredential(str(value.get("userName") or ""), password)
     if tag == "Dictionary":
         return {k: decode_value(v) for k, v in dict(value.get("entries") or {}).items()}
     raise ValueError(f"unknown value tag {tag!r}")

@@ -544,6 +544,10 @@ function New-MgApplicationSynchronizationJob {
         [System.Management.Automation.SwitchParameter]
         $ProxyUseDefaultCredentials
     )
+    begin {
+        # -Break: wait for a .NET debugger once per call, as the SDK's BeginProcessing does.
+        if ($Break) { Wait-BridgeDebugger -Cmdlet $PSCmdlet }
+    }
     process {
         # Everything else (ShouldProcess, the call, output, errors) is shared
         # plumbing; binding and validation happen in the Python core.
