@@ -141,6 +141,7 @@ class ParameterSpec:
     model: Optional[str] = None
     common: bool = False
     runtime: bool = False  # the SDK's hidden (DontShow) runtime parameters: options, not data
+    help: str = ""  # MgBridge's behaviour, added to the description in Get-Help
 
     @property
     def python_name(self) -> str:
@@ -259,7 +260,8 @@ def _parse_cmdlet(data: Mapping[str, Any]) -> CmdletSpec:
             name=p["name"], type=p["type"], sets=set_map, description=p.get("description", ""),
             position=str(p.get("position", "Named")), pipeline=p.get("pipeline") or None,
             aliases=tuple(p.get("aliases", ()) or ()), binds=p.get("binds"), model=p.get("model"),
-            common=bool(p.get("common", False)), runtime=bool(p.get("runtime", False))))
+            common=bool(p.get("common", False)), runtime=bool(p.get("runtime", False)),
+            help=p.get("help", "") or ""))
     return CmdletSpec(
         name=data["name"], module=data["module"], synopsis=data["synopsis"],
         description=data["description"], output_type=data["output_type"],

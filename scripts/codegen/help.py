@@ -72,8 +72,9 @@ def comment_help(spec: Spec) -> str:
                        f"{c.name} ({c.module}): the same parameters, parameter sets, "
                        "pipeline input and output type; the Python core (bridge) binds and "
                        "sends the request. See about_MgBridge (docs/guide.md)."), ""]
-    for p in c.own_parameters:
-        out += [f".PARAMETER {p.name}", _indent(_safe(p.description)), ""]
+    for p in c.own_parameters + c.runtime_parameters:
+        text = p.description + (f"\n{p.help}" if p.help else "")
+        out += [f".PARAMETER {p.name}", _indent(_safe(text)), ""]
     for ex in load_examples():
         out.append(".EXAMPLE")
         out.append(_indent(_safe(ex.code)))
