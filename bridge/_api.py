@@ -13,7 +13,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Mapping, Optional, Union
 
 from ._binding import bind
-from ._call_options import CallOptions, call_options
+from ._call_options import call_options
 from ._models import SynchronizationJob
 from ._request import GraphRequest
 
@@ -48,33 +48,33 @@ def invoke(parameters: Mapping[str, Any], *, what_if: bool = False,
         proxy_environ: the proxy variables ``ProxyUseDefaultCredentials`` reads
             (default: this process's environment).
     """
-    request, options = prepare(parameters, proxy_environ=proxy_environ)
+    request = prepare(parameters, proxy_environ=proxy_environ)
     if emit_warnings:
         for message in request.warnings:
             logger.warning(message)
             _warnings.warn(message, BindingWarning, stacklevel=3)
     if what_if:
         return request
-    return SynchronizationJob(send(request, options, client))
+    return SynchronizationJob(send(request, client))
 
 
 def prepare(parameters: Mapping[str, Any], *,
-            proxy_environ: Optional[Mapping[str, str]] = None) -> tuple[GraphRequest, CallOptions]:
-    """Bind a call and read its runtime options; raises BindingError before anything is sent."""
+            proxy_environ: Optional[Mapping[str, str]] = None) -> GraphRequest:
+    """Bind a call and read its runtime options into ``request.options``.
+
+    Raises BindingError before anything is sent.
+    """
     options = call_options(parameters, target=_endpoint, environ=proxy_environ)
     request = bind(parameters)
-    if options.warnings:
-        request = replace(request, warnings=request.warnings + options.warnings)
-    return request, options
+    return replace(request, warnings=request.warnings + options.warnings, options=options)
 
 
-def send(request: GraphRequest, options: CallOptions,
-         client: Optional["GraphClient"] = None) -> dict[str, Any]:
+def send(request: GraphRequest, client: Optional["GraphClient"] = None) -> dict[str, Any]:
     """Create the job: with ``client``, or the default client, or one through the call's proxy."""
     owned = False
     if client is None:
         from ._client import client_for_call
-        client, owned = client_for_call(options)
+        client, owned = client_for_call(request.options)
     try:
         return client.create(request)
     finally:

@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import Any, Mapping, Optional
+from typing import TYPE_CHECKING, Any, Mapping, Optional
 from urllib.parse import quote
+
+if TYPE_CHECKING:
+    from ._call_options import CallOptions
 
 __all__ = ["GraphRequest", "DEFAULT_GRAPH_ENDPOINT", "DEFAULT_API_VERSION", "API_VERSIONS",
            "encode_json", "jobs_path"]
@@ -51,6 +54,8 @@ class GraphRequest:
         headers: extra headers (``Content-Type`` is implied by a body).
         parameter_set: the parameter set the call resolved to.
         warnings: binding warnings (unknown keys kept as additional properties).
+        options: how to send it (the runtime parameters: proxy), or None for the
+            connection's client; not part of the request's identity.
     """
 
     method: str
@@ -59,6 +64,7 @@ class GraphRequest:
     headers: Mapping[str, str] = field(default_factory=dict)
     parameter_set: Optional[str] = None
     warnings: tuple[str, ...] = ()
+    options: Optional["CallOptions"] = field(default=None, compare=False, repr=False)
 
     @property
     def content(self) -> bytes:

@@ -99,12 +99,13 @@ def _raise_mapped(exc: BaseException, what: str, auth: bool) -> NoReturn:
         raise NetworkError(f"TLS verification failed{where}: {detail}. Trust a private CA with "
                            "an environment's ca_file or MGBRIDGE_CA_FILE; verification is "
                            "never disabled.") from exc
-    if isinstance(exc, httpx.ProxyError) and "407" in str(exc):
-        # Retrying cannot help: the proxy wants (other) credentials. Nothing reached Graph.
+    if isinstance(exc, httpx.ProxyError) and any(code in str(exc) for code in ("407", "401")):
+        # Retrying cannot help: the proxy wants (other) credentials (tinyproxy answers a
+        # wrong password with 401, others with 407). Nothing reached Graph.
         raise AuthenticationError(
-            f"The proxy refused the request with 407 Proxy Authentication Required{where}; "
-            "nothing was sent to Graph. Give the proxy's user name and password with "
-            "-ProxyCredential (or in the proxy URI), or check them.") from exc
+            f"The proxy refused the request ({detail}){where}; nothing was sent to Graph. "
+            "Give the proxy's user name and password with -ProxyCredential (or in the proxy "
+            "URI), or check them.") from exc
     if isinstance(exc, (httpx.NetworkError, httpx.RemoteProtocolError, httpx.ProxyError)):
         sent = "the request may have been received" if isinstance(exc, _MAYBE_SENT) \
             else "the request was not sent"

@@ -78,8 +78,8 @@ def _endpoint() -> tuple[str, str]:
 
 
 def _op_invoke(args: Mapping[str, Any], ctx: "_Call") -> Any:
-    from bridge._api import prepare, send
-    from bridge._request import encode_json
+    from bridge._api import invoke, send
+    from bridge._request import GraphRequest, encode_json
 
     from ._view import job_view
     parameters = args.get("parameters")
@@ -89,9 +89,10 @@ def _op_invoke(args: Mapping[str, Any], ctx: "_Call") -> Any:
     environ = args.get("proxyEnvironment")
     if environ is not None and not isinstance(environ, Mapping):
         raise ProtocolError("invoke: 'proxyEnvironment' must be an object")
-    request, options = prepare(decode_value(dict(parameters)),
-                               proxy_environ=None if environ is None else
-                               {str(k): str(v) for k, v in environ.items() if v is not None})
+    request = invoke(decode_value(dict(parameters)), what_if=True, emit_warnings=False,
+                     proxy_environ=None if environ is None else
+                     {str(k): str(v) for k, v in environ.items() if v is not None})
+    assert isinstance(request, GraphRequest)
     ctx.warnings.extend(request.warnings)
     endpoint, api_version = _endpoint()
     described = request.to_dict(endpoint, api_version)
@@ -100,11 +101,12 @@ def _op_invoke(args: Mapping[str, Any], ctx: "_Call") -> Any:
     if what_if:
         return {"whatIf": True, "request": described}
     from bridge._client import client_for_call
-    client, owned = client_for_call(options)
+    client, owned = client_for_call(request.options)
     try:
-        via = f" through the proxy {options.proxy.url}" if options.proxy else ""
+        proxy = request.options.proxy if request.options else None
+        via = f" through the proxy {proxy.url}" if proxy else ""
         ctx.verbose.append(f"{request.method} {client.url(request)}{via}")
-        created = send(request, options, client)
+        created = send(request, client)
     finally:
         if owned:
             client.close()
