@@ -10,13 +10,14 @@ The last connection made with :func:`connect` is the module's default, used by
 Sign-in methods (exactly one per call)::
 
     client secret         connect(client_id=, tenant_id=, client_secret="...")
-                          connect(tenant_id=, client_secret=ClientSecretCredential(id, secret))
+                          connect(tenant_id=, client_secret=ClientSecretPair(id, secret))
     certificate file      connect(client_id=, tenant_id=, certificate_path="app.pfx",
                                   certificate_password="...")      # PEM or PFX
     certificate store     connect(client_id=, tenant_id=, certificate_thumbprint="AB12...")
                           connect(client_id=, tenant_id=, certificate_name="CN=app")
     device code           connect(client_id=, tenant_id=, use_device_code=True, scopes=[...])
     access token          connect(access_token="eyJ...")
+    any Azure credential  connect(credential=DefaultAzureCredential())   # azure-core protocol
     environment variables connect(environment_variable=True)
     managed identity      connect(identity=True[, client_id=<user-assigned>])
 
@@ -37,6 +38,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import datetime as _dt
 import inspect
 import json
@@ -49,11 +51,13 @@ import time
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
-from typing import (TYPE_CHECKING, Any, Callable, Mapping, Optional, Protocol, Sequence, Union,
-                    runtime_checkable)
+from typing import (TYPE_CHECKING, Any, Callable, Iterator, Mapping, Optional, Protocol,
+                    Sequence, Union, runtime_checkable)
 
 import httpx
 
+from ._caller import (MISSING_AUTH_CONTEXT, call_hint, expired_user_token, invalid_user_token,
+                      missing_auth_context)
 from ._environments import DEFAULT_ENVIRONMENT, GraphEnvironment, get_environment
 from ._exceptions import AuthenticationError, BindingError, ParameterSetError
 from ._redact import forget_secret, redact, register_secret
@@ -62,10 +66,13 @@ from ._transport import MsalHttpClient, build_http_client, map_exceptions
 if TYPE_CHECKING:
     import msal
 
-__all__ = ["AccessToken", "TokenProvider", "Context", "Connection", "ClientSecretCredential",
+    from ._credentials import TokenCredential
+
+__all__ = ["AccessToken", "TokenProvider", "Context", "Connection", "ClientSecretPair",
            "AuthType", "TokenCredentialType", "ContextScope", "connect", "disconnect",
            "get_context", "get_connection", "CERT_STORE_ENV_VAR", "DEFAULT_CERT_STORE",
-           "POWERSHELL_CLIENT_ID", "MISSING_AUTH_CONTEXT", "token_claims", "cert_store_path"]
+           "POWERSHELL_CLIENT_ID", "MISSING_AUTH_CONTEXT", "token_claims", "cert_store_path",
+           "credential_connection", "credential_context", "is_token_credential"]
 
 logger = logging.getLogger("bridge.auth")
 
@@ -73,12 +80,6 @@ CERT_STORE_ENV_VAR = "MGBRIDGE_CERT_STORE"
 DEFAULT_CERT_STORE = "~/.mgbridge/certs"
 #: The client id Connect-MgGraph uses for delegated sign-in when none is given.
 POWERSHELL_CLIENT_ID = "14d82eec-204b-4c2f-b7e8-296a70dab67e"
-#: The SDK's ErrorConstants.Message.MissingAuthContext.
-MISSING_AUTH_CONTEXT = "Authentication needed. Please call Connect-MgGraph."
-_EXPIRED_USER_TOKEN = ("The provided access token has expired. Set a valid access token to "
-                       "`-AccessToken` parameter and try again.")
-_INVALID_USER_TOKEN = ("The provided access token is invalid. Set a valid access token to "
-                       "`-AccessToken` parameter and try again.")
 _REFRESH_MARGIN = 300.0  # msal treats a token with less than 5 minutes left as expired
 
 
@@ -100,6 +101,8 @@ class TokenCredentialType(str, Enum):
     USER_PROVIDED_ACCESS_TOKEN = "UserProvidedAccessToken"
     MANAGED_IDENTITY = "ManagedIdentity"
     ENVIRONMENT_VARIABLE = "EnvironmentVariable"
+    #: Python only: an object following azure-core's TokenCredential protocol.
+    TOKEN_CREDENTIAL = "TokenCredential"
 
 
 class ContextScope(str, Enum):
@@ -147,13 +150,19 @@ class TokenProvider(Protocol):
 
 
 @dataclass(frozen=True)
-class ClientSecretCredential:
+class ClientSecretPair:
     """A client id and secret together, as Connect-MgGraph's ``-ClientSecretCredential``.
+
+    Not a credential object in azure-identity's sense (``get_token``): for one of
+    those, use ``connect(credential=...)``. Before 0.2 this class was called
+    ``ClientSecretCredential``, the name of azure-identity's class with another
+    signature; ``bridge.ClientSecretCredential`` still works, with a
+    DeprecationWarning.
 
     Usage::
 
-        credential = ClientSecretCredential("00000000-app-id", os.environ["APP_SECRET"])
-        connect(tenant_id="contoso.onmicrosoft.com", client_secret=credential)
+        pair = ClientSecretPair("00000000-app-id", os.environ["APP_SECRET"])
+        connect(tenant_id="contoso.onmicrosoft.com", client_secret=pair)
 
     Parameters:
         client_id: the application (client) id (the PSCredential's user name).
@@ -164,7 +173,7 @@ class ClientSecretCredential:
     client_secret: str = field(repr=False)
 
     def __repr__(self) -> str:
-        return f"ClientSecretCredential(client_id={self.client_id!r}, client_secret=<redacted>)"
+        return f"ClientSecretPair(client_id={self.client_id!r}, client_secret=<redacted>)"
 
 
 @dataclass(frozen=True)
@@ -372,11 +381,12 @@ class _StaticTokenProvider:
 
     def get_token(self, force_refresh: bool = False) -> AccessToken:
         if self._token.expires_on <= time.time():
-            raise AuthenticationError(_EXPIRED_USER_TOKEN)
+            raise AuthenticationError(expired_user_token())
         if force_refresh:
+            where = call_hint("bridge.connect(access_token=...)", "`-AccessToken` parameter")
             raise AuthenticationError("Graph rejected the provided access token, and a "
                                       "caller-supplied token cannot be refreshed. Set a valid "
-                                      "access token to `-AccessToken` parameter and try again.")
+                                      f"access token to {where} and try again.")
         return self._token
 
 
@@ -455,14 +465,16 @@ def _normalise_thumbprint(value: str) -> str:
     return re.sub(r"[\s:]", "", value).upper()
 
 
-def cert_store_path() -> Path:
-    """The certificate folder: ``MGBRIDGE_CERT_STORE`` or ``~/.mgbridge/certs``."""
-    return Path(os.environ.get(CERT_STORE_ENV_VAR) or DEFAULT_CERT_STORE).expanduser()
+def cert_store_path(environ: Optional[Mapping[str, str]] = None) -> Path:
+    """The certificate folder: ``MGBRIDGE_CERT_STORE`` (of ``environ``, default the process's)
+    or ``~/.mgbridge/certs``."""
+    environ = os.environ if environ is None else environ
+    return Path(environ.get(CERT_STORE_ENV_VAR) or DEFAULT_CERT_STORE).expanduser()
 
 
 def _find_in_store(*, thumbprint: Optional[str], name: Optional[str],
-                   password: Optional[str]) -> _Certificate:
-    store = cert_store_path()
+                   password: Optional[str], environ: Mapping[str, str]) -> _Certificate:
+    store = cert_store_path(environ)
     wanted_thumb = _normalise_thumbprint(thumbprint) if thumbprint else None
     wanted_name = name.strip().lower() if name else None
     now = _dt.datetime.now(_dt.timezone.utc)
@@ -523,6 +535,11 @@ class Connection:
         self._secrets = tuple(secrets)
         self._on_close = on_close
         self._closed = False
+        # Calls in flight hold a lease (:meth:`lease`): a disconnect -- or a connect that
+        # replaces this connection -- lets them finish on it and releases it after the last.
+        self._lease_lock = threading.Lock()
+        self._leases = 0
+        self._released = False
 
     @property
     def closed(self) -> bool:
@@ -535,10 +552,31 @@ class Connection:
         return self.context.auth_type is not AuthType.USER_PROVIDED_ACCESS_TOKEN
 
     def get_token(self, force_refresh: bool = False) -> AccessToken:
-        """A valid access token (see :class:`TokenProvider`)."""
-        if self._closed:
-            raise AuthenticationError(MISSING_AUTH_CONTEXT)
+        """A valid access token (see :class:`TokenProvider`); also for a leased, closed one."""
+        if self._released or (self._closed and not self._leases):
+            raise AuthenticationError(missing_auth_context())
         return self.token_provider.get_token(force_refresh=force_refresh)
+
+    @contextlib.contextmanager
+    def lease(self) -> Iterator["Connection"]:
+        """Hold the connection open for one call, even if it is disconnected meanwhile.
+
+        Raises:
+            AuthenticationError: the connection was already closed when the call began.
+        """
+        with self._lease_lock:
+            if self._closed:
+                raise AuthenticationError(missing_auth_context())
+            self._leases += 1
+        try:
+            yield self
+        finally:
+            with self._lease_lock:
+                self._leases -= 1
+                release = self._closed and not self._leases and not self._released
+                self._released = self._released or release
+            if release:
+                self._release()
 
     def to_dict(self) -> dict[str, Any]:
         """Get-MgContext's view."""
@@ -552,19 +590,26 @@ class Connection:
                 cache, as Disconnect-MgGraph does; False when a new connection replaces
                 this one and may still use them.
         """
-        if self._closed:
-            return
-        self._closed = True
+        with self._lease_lock:
+            if self._closed:
+                return
+            self._closed = True
+            release = not self._leases
+            self._released = release
         try:
             if self._on_close is not None and clear_cache:
                 self._on_close()
         finally:
-            close = getattr(self.token_provider, "close", None)
-            if callable(close):
-                close()
-            self.http_client.close()
-            for secret in self._secrets:
-                forget_secret(secret)
+            if release:  # else the last call in flight releases it (lease)
+                self._release()
+
+    def _release(self) -> None:
+        close = getattr(self.token_provider, "close", None)
+        if callable(close):
+            close()
+        self.http_client.close()
+        for secret in self._secrets:
+            forget_secret(secret)
 
     def __enter__(self) -> "Connection":
         return self
@@ -619,7 +664,8 @@ def _given(**values: Any) -> list[str]:
 
 
 def connect(*, client_id: Optional[str] = None, tenant_id: Optional[str] = None,
-            client_secret: Union[str, ClientSecretCredential, None] = None,
+            client_secret: Union[str, ClientSecretPair, None] = None,
+            credential: Optional["TokenCredential"] = None,
             certificate_path: Optional[str] = None, certificate_password: Optional[str] = None,
             certificate_thumbprint: Optional[str] = None, certificate_name: Optional[str] = None,
             access_token: Optional[str] = None, use_device_code: bool = False,
@@ -628,14 +674,18 @@ def connect(*, client_id: Optional[str] = None, tenant_id: Optional[str] = None,
             environment: Union[str, GraphEnvironment, None] = None,
             scopes: Optional[Sequence[str]] = None, token_cache_path: Optional[str] = None,
             context_scope: Union[str, ContextScope, None] = None, timeout: float = 100.0,
-            set_default: bool = True) -> Connection:
+            set_default: bool = True, environ: Optional[Mapping[str, str]] = None) -> Connection:
     """Sign in like Connect-MgGraph and return the :class:`Connection`.
 
     Parameters:
         client_id: the application id (for ``identity=True``: a user-assigned identity's
             client id; for device code: defaults to Microsoft Graph PowerShell's).
         tenant_id: the tenant id or domain (device code defaults to ``common``).
-        client_secret: a secret string or a :class:`ClientSecretCredential`.
+        client_secret: a secret string or a :class:`ClientSecretPair`.
+        credential: any object following azure-core's ``TokenCredential`` protocol
+            (``get_token(*scopes) -> AccessToken(token, expires_on)``), such as an
+            azure-identity credential; asked for ``{GraphEndpoint}/.default`` (or
+            ``scopes``) whenever the token is within five minutes of expiring.
         certificate_path: a PEM (certificate + key) or PFX file.
         certificate_password: the PEM key's or the PFX's password.
         certificate_thumbprint / certificate_name: find the certificate in the store folder.
@@ -654,7 +704,10 @@ def connect(*, client_id: Optional[str] = None, tenant_id: Optional[str] = None,
             code, Process otherwise, as the SDK). Informational: persistence is
             chosen with ``token_cache_path``.
         timeout: seconds for each identity-provider request.
-        set_default: make this the default connection (replacing and closing the old one).
+        set_default: make this the default connection (replacing and closing the old one;
+            calls in flight on the old one finish on it).
+        environ: where ``environment_variable``, ``identity`` and the certificate store read
+            their variables (default ``os.environ``); the PowerShell shim passes its session's.
 
     Raises:
         ParameterSetError: no sign-in method, or more than one.
@@ -663,7 +716,18 @@ def connect(*, client_id: Optional[str] = None, tenant_id: Optional[str] = None,
         TransportError: the identity provider could not be reached.
     """
     global _default
-    methods = _given(client_secret=client_secret,
+    if is_token_credential(client_secret):
+        raise BindingError("client_secret got a credential object (it has get_token); pass it "
+                           "as bridge.connect(credential=...).", parameter="ClientSecret",
+                           expected="a secret string or a ClientSecretPair",
+                           value=type(client_secret).__name__)
+    if credential is not None and not is_token_credential(credential):
+        raise BindingError("credential must follow azure-core's TokenCredential protocol "
+                           "(a get_token(*scopes) method returning token and expires_on); got "
+                           f"{type(credential).__name__}.", parameter="Credential",
+                           expected="an object with get_token(*scopes)",
+                           value=type(credential).__name__)
+    methods = _given(client_secret=client_secret, credential=credential,
                      certificate=certificate_path or certificate_thumbprint or certificate_name,
                      access_token=access_token, use_device_code=use_device_code,
                      environment_variable=environment_variable, identity=identity)
@@ -671,8 +735,8 @@ def connect(*, client_id: Optional[str] = None, tenant_id: Optional[str] = None,
         which = "none" if not methods else ", ".join(methods)
         raise ParameterSetError(
             "Choose exactly one sign-in method: client_secret, certificate_path/"
-            "certificate_thumbprint/certificate_name, access_token, use_device_code, "
-            f"environment_variable or identity (given: {which}).",
+            "certificate_thumbprint/certificate_name, access_token, credential, "
+            f"use_device_code, environment_variable or identity (given: {which}).",
             parameter="ParameterSet", expected="exactly one sign-in method")
     certificate_choices = _given(certificate_path=certificate_path,
                                  certificate_thumbprint=certificate_thumbprint,
@@ -697,16 +761,21 @@ def connect(*, client_id: Optional[str] = None, tenant_id: Optional[str] = None,
     http = build_http_client(env.ssl_context(), timeout=timeout)
     secrets: list[str] = []
     try:
-        conn = _sign_in(env, http, secrets, client_id=client_id, tenant_id=tenant_id,
-                        client_secret=client_secret, certificate_path=certificate_path,
-                        certificate_password=certificate_password,
-                        certificate_thumbprint=certificate_thumbprint,
-                        certificate_name=certificate_name, access_token=access_token,
-                        use_device_code=use_device_code, prompt=prompt or _default_prompt,
-                        device_code_timeout=device_code_timeout,
-                        environment_variable=environment_variable, identity=identity,
-                        scopes=scopes, token_cache_path=token_cache_path,
-                        context_scope=chosen_scope, timeout=timeout)
+        if credential is not None:
+            conn = credential_connection(credential, env, http, scopes=scopes,
+                                         context_scope=chosen_scope)
+        else:
+            conn = _sign_in(env, http, secrets, client_id=client_id, tenant_id=tenant_id,
+                            client_secret=client_secret, certificate_path=certificate_path,
+                            certificate_password=certificate_password,
+                            certificate_thumbprint=certificate_thumbprint,
+                            certificate_name=certificate_name, access_token=access_token,
+                            use_device_code=use_device_code, prompt=prompt or _default_prompt,
+                            device_code_timeout=device_code_timeout,
+                            environment_variable=environment_variable, identity=identity,
+                            scopes=scopes, token_cache_path=token_cache_path,
+                            context_scope=chosen_scope, timeout=timeout,
+                            environ=os.environ if environ is None else environ)
     except BaseException:
         http.close()
         for secret in secrets:
@@ -720,6 +789,51 @@ def connect(*, client_id: Optional[str] = None, tenant_id: Optional[str] = None,
     return conn
 
 
+def is_token_credential(value: object) -> bool:
+    """True for an object with a callable ``get_token`` (a TokenCredential, sync or async)."""
+    return not isinstance(value, (str, bytes)) and callable(getattr(value, "get_token", None))
+
+
+def credential_connection(credential: object, env: GraphEnvironment, http: httpx.Client, *,
+                          scopes: Optional[Sequence[str]] = None,
+                          context_scope: Optional[ContextScope] = None,
+                          asynchronous: bool = False) -> "Connection":
+    """A :class:`Connection` whose tokens come from an azure-core-style credential.
+
+    A sync credential is asked for the first token now, as every sign-in does
+    (fail at connect, not at the first call). An async credential
+    (``AsyncTokenCredential``), or ``asynchronous=True``, gives a connection for
+    ``bridge.aio`` whose first token is awaited there (:func:`bridge.aio.connect`
+    then fills in the context with :func:`credential_context`).
+    """
+    from ._credentials import (AsyncCredentialTokenProvider, CredentialTokenProvider,
+                               is_async_credential)
+    wanted = [env.qualify_scope(s) for s in scopes] if scopes else [env.scope]
+    provider: Any
+    token: Optional[AccessToken] = None
+    if asynchronous or is_async_credential(credential):
+        provider = AsyncCredentialTokenProvider(credential, wanted)
+    else:
+        provider = CredentialTokenProvider(credential, wanted)  # type: ignore[arg-type]
+        token = provider.get_token()
+    context = credential_context(token, wanted, env, context_scope)
+    return Connection(context, env, provider, http)
+
+
+def credential_context(token: Optional[AccessToken], scopes: Sequence[str], env: GraphEnvironment,
+                       context_scope: Optional[ContextScope] = None) -> Context:
+    """Get-MgContext's view of a credential sign-in, from its token's claims when known."""
+    claims = token_claims(token.token) if token is not None else {}
+    return Context(
+        client_id=claims.get("appid") or claims.get("azp"), tenant_id=claims.get("tid"),
+        scopes=_scopes_from_claims(claims) or tuple(scopes),
+        auth_type=AuthType.DELEGATED if claims.get("scp") else AuthType.APP_ONLY,
+        token_credential_type=TokenCredentialType.TOKEN_CREDENTIAL,
+        account=claims.get("upn") or claims.get("preferred_username"),
+        app_name=claims.get("app_displayname"),
+        context_scope=context_scope or ContextScope.PROCESS, environment=env.name)
+
+
 def _require(value: Optional[str], name: str, why: str) -> str:
     if not value or not str(value).strip():
         raise BindingError(f"{name} is required {why}.", parameter=name,
@@ -729,13 +843,14 @@ def _require(value: Optional[str], name: str, why: str) -> str:
 
 def _sign_in(env: GraphEnvironment, http: httpx.Client, secrets: list[str], *,
              client_id: Optional[str], tenant_id: Optional[str],
-             client_secret: Union[str, ClientSecretCredential, None],
+             client_secret: Union[str, ClientSecretPair, None],
              certificate_path: Optional[str], certificate_password: Optional[str],
              certificate_thumbprint: Optional[str], certificate_name: Optional[str],
              access_token: Optional[str], use_device_code: bool, prompt: Callable[[str], None],
              device_code_timeout: float, environment_variable: bool, identity: bool,
              scopes: Optional[Sequence[str]], token_cache_path: Optional[str],
-             context_scope: Optional[ContextScope], timeout: float) -> Connection:
+             context_scope: Optional[ContextScope], timeout: float,
+             environ: Mapping[str, str]) -> Connection:
     import msal
 
     def remember(secret: Optional[str]) -> None:
@@ -748,13 +863,13 @@ def _sign_in(env: GraphEnvironment, http: httpx.Client, secrets: list[str], *,
 
     if environment_variable:
         credential_type = TokenCredentialType.ENVIRONMENT_VARIABLE
-        client_id = _require(os.environ.get("AZURE_CLIENT_ID"), "AZURE_CLIENT_ID",
+        client_id = _require(environ.get("AZURE_CLIENT_ID"), "AZURE_CLIENT_ID",
                              "for environment_variable sign-in")
-        tenant_id = _require(os.environ.get("AZURE_TENANT_ID"), "AZURE_TENANT_ID",
+        tenant_id = _require(environ.get("AZURE_TENANT_ID"), "AZURE_TENANT_ID",
                              "for environment_variable sign-in")
-        client_secret = os.environ.get("AZURE_CLIENT_SECRET") or None
-        certificate_path = os.environ.get("AZURE_CLIENT_CERTIFICATE_PATH") or None
-        certificate_password = os.environ.get("AZURE_CLIENT_CERTIFICATE_PASSWORD") or None
+        client_secret = environ.get("AZURE_CLIENT_SECRET") or None
+        certificate_path = environ.get("AZURE_CLIENT_CERTIFICATE_PATH") or None
+        certificate_password = environ.get("AZURE_CLIENT_CERTIFICATE_PASSWORD") or None
         remember(certificate_password)
         if not client_secret and not certificate_path:
             raise BindingError("environment_variable sign-in needs AZURE_CLIENT_SECRET or "
@@ -770,9 +885,9 @@ def _sign_in(env: GraphEnvironment, http: httpx.Client, secrets: list[str], *,
         claims = token_claims(access_token)
         exp = claims.get("exp")
         if not claims or not isinstance(exp, (int, float)):
-            raise AuthenticationError(_INVALID_USER_TOKEN)
+            raise AuthenticationError(invalid_user_token())
         if exp <= time.time():
-            raise AuthenticationError(_EXPIRED_USER_TOKEN)
+            raise AuthenticationError(expired_user_token())
         context = Context(
             client_id=claims.get("appid") or claims.get("azp"), tenant_id=claims.get("tid"),
             scopes=_scopes_from_claims(claims), auth_type=AuthType.USER_PROVIDED_ACCESS_TOKEN,
@@ -788,7 +903,7 @@ def _sign_in(env: GraphEnvironment, http: httpx.Client, secrets: list[str], *,
         from ._managed_identity import ManagedIdentityTokenProvider
 
         mi = ManagedIdentityTokenProvider(env.resource, client_id, ssl_context=env.ssl_context(),
-                                          timeout=timeout)
+                                          timeout=timeout, environ=environ)
         try:
             token = mi.get_token()
         except BaseException:
@@ -853,9 +968,9 @@ def _sign_in(env: GraphEnvironment, http: httpx.Client, secrets: list[str], *,
                           secrets=secrets, on_close=forget_user)
 
     # ---- app-only: secret or certificate (given directly or through environment variables)
-    if isinstance(client_secret, ClientSecretCredential):
+    if isinstance(client_secret, ClientSecretPair):
         if client_id and client_id != client_secret.client_id:
-            raise BindingError("client_id differs from the ClientSecretCredential's client id.",
+            raise BindingError("client_id differs from the ClientSecretPair's client id.",
                                parameter="ClientId", expected=client_secret.client_id,
                                value=client_id)
         client_id, client_secret = client_secret.client_id, client_secret.client_secret
@@ -872,7 +987,8 @@ def _sign_in(env: GraphEnvironment, http: httpx.Client, secrets: list[str], *,
         if certificate_path:
             cert = _load_certificate(certificate_path, certificate_password)
         else:
-            cert = _find_in_store(thumbprint=certificate_thumbprint, name=certificate_name,
+            cert = _find_in_store(environ=environ, thumbprint=certificate_thumbprint,
+                                  name=certificate_name,
                                   password=certificate_password)
         remember(cert.private_key_pem)
         thumbprint, subject = cert.thumbprint, cert.subject

@@ -29,12 +29,15 @@ created, by :func:`find_created`:
     null matches null or absent. ``templateId`` is thus always compared. Among
     several matches the last listed is taken.
 
-If one matches it is returned; only if none does is the POST sent again. The
-limit of the rule: an identical object that existed before the call is taken
-as the one just created -- the call then returns it instead of creating a
-second, identical one, so it never creates a duplicate, but it may report an
-older object as new. If the listing itself fails the original error is raised
-(the outcome stays unknown, and nothing is re-sent).
+If one matches it is returned, with a warning that says so: an identical
+object that existed before the call cannot be told apart from the one just
+created, so the returned object may predate the call (docs/decisions.md,
+"Unknown outcomes"). Only if none matches is the POST sent again -- and only
+when the first request can no longer be running: after a read or write
+*timeout* Graph may still be creating the object, so the call ends with a
+:class:`TimeoutError_` saying the outcome is unknown and nothing was re-sent.
+If the listing itself fails the original error is raised (the outcome stays
+unknown, and nothing is re-sent). Either way one create makes at most one object.
 
 Malformed JSON in a 2xx answer is a :class:`TransportError` ("Graph answered
 201 Created with a body that is not valid JSON") -- except in :meth:`create`,
@@ -61,13 +64,14 @@ import time
 import uuid
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
-from typing import Any, Callable, Mapping, Optional, Union
+from typing import TYPE_CHECKING, Any, Callable, Generator, Mapping, Optional, TypeVar, Union
 
 import httpx
 
-from ._auth import MISSING_AUTH_CONTEXT, Connection, get_connection
+from ._auth import Connection, credential_connection, get_connection
 from ._call_options import CallOptions
-from ._environments import GraphEnvironment
+from ._caller import missing_auth_context
+from ._environments import DEFAULT_ENVIRONMENT, GraphEnvironment, get_environment
 from ._exceptions import (AuthenticationError, BindingError, BridgeError, GraphError,
                           NetworkError, RetryExhaustedError, TimeoutError_, TransportError)
 from ._redact import redact
@@ -77,14 +81,19 @@ from ._transport import (GraphResponse, build_http_client, graph_error_from_resp
                          http_logger, log_exchange, map_exceptions, request_maybe_sent,
                          status_name)
 
+if TYPE_CHECKING:
+    from ._credentials import TokenCredential
+
 __all__ = ["GraphClient", "RequestContext", "get_default_client", "client_for_call", "set_request_context",
            "get_request_context", "reset_request_context", "select_profile", "get_profile",
-           "find_created", "values_match", "DEFAULT_CLIENT_TIMEOUT"]
+           "find_created", "values_match", "connection_for_credential", "GraphClientCore", "Send",
+           "Sleep", "Token", "Step", "Steps", "DEFAULT_CLIENT_TIMEOUT"]
 
 #: Set-MgRequestContext's ClientTimeout default: 300 s (the SDK's Constants.ClientTimeout).
 DEFAULT_CLIENT_TIMEOUT = 300.0
 _IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 _MAX_LIST_PAGES = 50
+_T = TypeVar("_T")
 
 
 # --------------------------------------------------------------------------- matching
@@ -255,6 +264,29 @@ def get_profile() -> str:
 
 # --------------------------------------------------------------------------- the client
 
+def connection_for_credential(credential: object, environment: Union[str, GraphEnvironment, None],
+                              connection: Optional[Connection], *,
+                              asynchronous: bool = False) -> Connection:
+    """The connection a client given ``credential=`` owns (see :class:`GraphClient`)."""
+    if connection is not None:
+        raise BindingError("Give a connection or a credential, not both.",
+                           parameter="Credential", expected="connection or credential")
+    if not callable(getattr(credential, "get_token", None)):
+        raise BindingError("credential must follow azure-core's TokenCredential protocol "
+                           "(a get_token(*scopes) method); got "
+                           f"{type(credential).__name__}.", parameter="Credential",
+                           expected="an object with get_token(*scopes)",
+                           value=type(credential).__name__)
+    env = environment if isinstance(environment, GraphEnvironment) \
+        else get_environment(environment or DEFAULT_ENVIRONMENT)
+    http = build_http_client(env.ssl_context(), timeout=DEFAULT_CLIENT_TIMEOUT)
+    try:
+        return credential_connection(credential, env, http, asynchronous=asynchronous)
+    except BaseException:
+        http.close()
+        raise
+
+
 class _Outcome:
     """Why an attempt did not produce a final answer."""
 
@@ -265,7 +297,275 @@ class _Outcome:
         self.graph = graph
 
 
-class GraphClient:
+# The retry/no-double-POST logic is written once, as generators that *yield* the
+# I/O they need (send one attempt, wait, get a token) and receive its result.
+# GraphClient performs the steps with blocking calls, bridge.aio.AsyncGraphClient
+# awaits them: one behaviour, two drivers (the "sans-I/O" pattern of h11/httpcore).
+
+@dataclass(frozen=True)
+class Send:
+    """Step: send one attempt of ``request``; the reply is a :class:`GraphResponse`."""
+
+    request: GraphRequest
+    method: str
+    url: str
+    retry_number: int
+    force_refresh: bool
+
+
+@dataclass(frozen=True)
+class Sleep:
+    """Step: wait ``seconds`` before the next attempt."""
+
+    seconds: float
+
+
+@dataclass(frozen=True)
+class Token:
+    """Step: get a token (``force_refresh`` after a 401); the reply is an AccessToken."""
+
+    force_refresh: bool
+
+
+Step = Union[Send, Sleep, Token]
+#: Receives a warning about a call's outcome (an object found by listing, not by its answer).
+Warn = Callable[[str], None]
+Steps = Generator[Step, Any, _T]
+
+
+class GraphClientCore:
+    """What :class:`GraphClient` and ``bridge.aio.AsyncGraphClient`` share: settings and logic.
+
+    Parameters are :class:`GraphClient`'s (connection, API version, retry settings, timeout).
+    """
+
+    def __init__(self, connection: Optional[Connection], *, api_version: str, max_retry: int,
+                 retry_delay: float, max_retry_time: float, timeout: float) -> None:
+        if connection is None:
+            connection = get_connection()
+        if connection is None or connection.closed:
+            raise AuthenticationError(missing_auth_context())
+        if api_version not in API_VERSIONS:
+            raise BindingError(f"Unknown API version {api_version!r}; use one of "
+                               f"{', '.join(API_VERSIONS)}.", parameter="ApiVersion",
+                               expected=" or ".join(API_VERSIONS), value=api_version)
+        _check_timeout(timeout)
+        self.connection = connection
+        self.api_version = api_version
+        self.policy = RetryPolicy(max_retry, retry_delay, max_retry_time)
+        self.timeout = float(timeout)
+
+    # -- properties the API layer uses to build and show URLs
+    @property
+    def environment(self) -> GraphEnvironment:
+        """The connection's environment."""
+        return self.connection.environment
+
+    @property
+    def endpoint(self) -> str:
+        """The Graph endpoint without version (``https://graph.microsoft.com``)."""
+        return self.connection.environment.graph_endpoint
+
+    def url(self, request: GraphRequest) -> str:
+        """The absolute URL of a request for this client's endpoint and version."""
+        return request.url(self.endpoint, self.api_version)
+
+    def __repr__(self) -> str:
+        return (f"<{type(self).__name__} {self.endpoint}/{self.api_version} "
+                f"max_retry={self.policy.max_retry} "
+                f"retry_delay={self.policy.retry_delay:g} timeout={self.timeout:g} "
+                f"connection={self.connection!r}>")
+
+    # -- results of the steps, the same for both drivers
+    @staticmethod
+    def _sent(response: Union[GraphResponse, dict[str, Any]],
+              raise_for_status: bool) -> GraphResponse:
+        assert isinstance(response, GraphResponse)
+        if raise_for_status and not response.ok:
+            raise graph_error_from_response(response.status, response.headers, response.text,
+                                            response.client_request_id)
+        return response
+
+    @staticmethod
+    def _created(result: Union[GraphResponse, dict[str, Any]]) -> dict[str, Any]:
+        if isinstance(result, GraphResponse):
+            if not result.ok:
+                raise graph_error_from_response(result.status, result.headers, result.text,
+                                                result.client_request_id)
+            return result.json if isinstance(result.json, dict) else {}
+        return result
+
+    def _prepare(self, request: GraphRequest, retry_number: int,
+                 token: str) -> tuple[dict[str, str], Optional[bytes], str]:
+        """Headers, body bytes and client-request-id of one attempt."""
+        client_request_id = str(uuid.uuid4())
+        headers = {"Accept": "application/json", "client-request-id": client_request_id}
+        headers.update(request.headers)
+        content = request.content if request.body is not None else None
+        if content is not None:
+            headers.setdefault("Content-Type", "application/json")
+        if retry_number:
+            headers["Retry-Attempt"] = str(retry_number)
+        headers["Authorization"] = f"Bearer {token}"
+        return headers, content, client_request_id
+
+    @staticmethod
+    def _answer(http_response: httpx.Response, client_request_id: str) -> GraphResponse:
+        text = http_response.text
+        body: Any = None
+        if text.strip():
+            try:
+                body = json.loads(text)
+            except ValueError:
+                body = _MALFORMED if 200 <= http_response.status_code < 300 else None
+        return GraphResponse(http_response.status_code, dict(http_response.headers), body, text,
+                             client_request_id)
+
+    # -- the steps
+    def _list_steps(self, path: str) -> Steps[list[Any]]:
+        """GET a collection and follow ``@odata.nextLink`` (at most 50 pages)."""
+        items: list[Any] = []
+        next_url: Optional[str] = None
+        for _ in range(_MAX_LIST_PAGES):
+            response = yield from self._steps(GraphRequest("GET", path), create=False,
+                                              absolute_url=next_url)
+            assert isinstance(response, GraphResponse)
+            if not response.ok:
+                raise graph_error_from_response(response.status, response.headers, response.text,
+                                                response.client_request_id)
+            page = response.json if isinstance(response.json, dict) else {}
+            value = page.get("value")
+            if isinstance(value, list):
+                items.extend(value)
+            link = page.get("@odata.nextLink")
+            if not isinstance(link, str) or not link:
+                return items
+            if not link.startswith(self.endpoint + "/"):
+                raise TransportError(f"Graph returned a nextLink outside {self.endpoint}: "
+                                     f"{redact(link)}")
+            next_url = link
+        return items
+
+    def _steps(self, request: GraphRequest, *, create: bool,
+               absolute_url: Optional[str] = None, warn: Optional[Warn] = None
+               ) -> Steps[Union[GraphResponse, dict[str, Any]]]:
+        url = absolute_url or self.url(request)
+        method = request.method.upper()
+        started = time.monotonic()
+        retries = 0
+        refreshed = False
+        force_refresh = False
+        while True:
+            outcome: _Outcome
+            unknown = False  # a create whose object may exist: look before sending again
+            try:
+                response: GraphResponse = yield Send(request, method, url, retries, force_refresh)
+            except TransportError as exc:
+                maybe_sent = request_maybe_sent(exc) is not False
+                if maybe_sent and not create and method not in _IDEMPOTENT:
+                    raise  # a POST that may have arrived is never re-sent blindly
+                outcome = _Outcome(exc)
+                unknown = maybe_sent and create
+            else:
+                force_refresh = False
+                if response.status == 401 and not refreshed:
+                    refreshed = True
+                    if not self.connection.refreshable:
+                        yield from self._reject_static_token(response)
+                    force_refresh = True
+                    continue  # refresh once, immediately, outside the retry budget
+                if response.status in RETRY_STATUSES:
+                    graph = graph_error_from_response(response.status, response.headers,
+                                                      response.text, response.client_request_id)
+                    outcome = _Outcome(graph, response.headers.get("retry-after"), graph)
+                    unknown = create and response.status == 504  # the gateway gave up, not Graph
+                elif response.ok and response.json is _MALFORMED:
+                    error = TransportError(
+                        f"Graph answered {response.status} {status_name(response.status)} with "
+                        f"a body that is not valid JSON (request-id {response.request_id}, "
+                        f"client-request-id {response.client_request_id}): "
+                        f"{redact(response.text[:200])!r}")
+                    if create:
+                        # Graph said it created the object: find it, but never send again.
+                        found = yield from self._look_for_created(request, error, warn)
+                        if found is not None:
+                            return found
+                    raise error
+                else:
+                    return response
+            # retry, if the budget allows
+            retries += 1
+            wait = self.policy.wait_for(retries, outcome.retry_after)
+            elapsed = time.monotonic() - started
+            exhausted = retries > self.policy.max_retry or elapsed + wait > self.policy.time_budget
+            if unknown:
+                # Wait first (as a retry would), so a request still being processed
+                # has landed when the collection is listed.
+                if not exhausted and wait > 0:
+                    yield Sleep(wait)
+                    wait = 0.0
+                found = yield from self._look_for_created(request, outcome.error, warn)
+                if found is not None:
+                    return found
+                if _may_still_run(outcome.error):
+                    raise TimeoutError_(
+                        f"{outcome.error} -- the outcome is unknown: Graph received the request "
+                        f"and may still be creating the object, which {redact(request.path)} "
+                        "does not list yet; nothing was re-sent. List the collection before "
+                        "trying again.") from outcome.error
+            if exhausted:
+                self._give_up(outcome, retries, elapsed, wait)
+            http_logger.debug("Retry %d of %s %s in %.3f s after: %s", retries, method,
+                              redact(url), wait, outcome.error)
+            if wait > 0:
+                yield Sleep(wait)
+
+    def _give_up(self, outcome: _Outcome, retries: int, elapsed: float, wait: float) -> None:
+        attempts = retries
+        if outcome.graph is not None:
+            why = ("the retry budget of {} retries was used".format(self.policy.max_retry)
+                   if retries > self.policy.max_retry else
+                   f"waiting {wait:.3f} s more would pass the {self.policy.time_budget:g} s "
+                   "retry time limit")
+            raise RetryExhaustedError(
+                f"Gave up after {attempts} attempt(s) in {elapsed:.1f} s ({why}); last answer: "
+                f"{outcome.graph.status} {outcome.graph}", last_error=outcome.graph,
+                attempts=attempts) from outcome.graph
+        raise outcome.error
+
+    def _look_for_created(self, request: GraphRequest, cause: BridgeError,
+                          warn: Optional[Warn]) -> Steps[Optional[dict[str, Any]]]:
+        """List the collection after an unknown outcome: the match, or None if certainly absent."""
+        if not isinstance(request.body, Mapping) or not request.body:
+            raise cause  # nothing to recognise the object by: the outcome stays unknown
+        try:
+            items = yield from self._list_steps(request.path)
+        except BridgeError as exc:
+            kind = type(cause) if isinstance(cause, (NetworkError, TimeoutError_)) \
+                else TransportError
+            raise kind(f"{cause} -- the request may have been received, and listing "
+                       f"{redact(request.path)} to find out failed too ({exc}); nothing was "
+                       "re-sent.") from exc
+        found = find_created(items, request.body)
+        if found is not None and warn is not None:
+            warn(f"Graph's answer to {request.method} {redact(request.path)} was lost ({cause}); "
+                 f"the object returned (id {found.get('id')!r}) was found by listing the "
+                 "collection instead of sending the request again. It has every value sent, "
+                 "and may be an identical object that existed before this call: if you meant "
+                 "to create another identical one, run the call again.")
+        return found
+
+    def _reject_static_token(self, response: GraphResponse) -> Steps[None]:
+        graph = graph_error_from_response(response.status, response.headers, response.text,
+                                          response.client_request_id)
+        try:
+            yield Token(force_refresh=True)
+        except AuthenticationError as exc:
+            raise exc from graph
+        raise AuthenticationError(str(graph)) from graph  # pragma: no cover - providers raise
+
+
+class GraphClient(GraphClientCore):
     """Sends Graph requests for one connection.
 
     Usage::
@@ -288,69 +588,55 @@ class GraphClient:
         options: the call's runtime options (:mod:`bridge._call_options`): with a
             proxy (or ``direct``), the client owns an httpx client sending that way.
         sleep: the function used to wait between retries (tests).
+        credential: instead of a connection, any azure-core ``TokenCredential``
+            (``get_token(*scopes)``); the client then owns a connection of its own,
+            closed with it.
+        environment: the environment for ``credential`` (name or object, default Global).
     """
 
     def __init__(self, connection: Optional[Connection] = None, *,
+                 credential: Optional["TokenCredential"] = None,
+                 environment: Union[str, GraphEnvironment, None] = None,
                  api_version: str = DEFAULT_API_VERSION, max_retry: int = 3,
                  retry_delay: float = 3.0, max_retry_time: float = 180.0,
                  timeout: float = DEFAULT_CLIENT_TIMEOUT,
                  transport: Optional[httpx.BaseTransport] = None,
                  options: Optional[CallOptions] = None,
                  sleep: Callable[[float], None] = time.sleep) -> None:
-        if connection is None:
-            connection = get_connection()
-        if connection is None or connection.closed:
-            raise AuthenticationError(MISSING_AUTH_CONTEXT)
-        if api_version not in API_VERSIONS:
-            raise BindingError(f"Unknown API version {api_version!r}; use one of "
-                               f"{', '.join(API_VERSIONS)}.", parameter="ApiVersion",
-                               expected=" or ".join(API_VERSIONS), value=api_version)
-        _check_timeout(timeout)
-        self.connection = connection
-        self.api_version = api_version
-        self.policy = RetryPolicy(max_retry, retry_delay, max_retry_time)
-        self.timeout = float(timeout)
+        self._owns_connection = False
+        if credential is not None:
+            connection = connection_for_credential(credential, environment, connection)
+            self._owns_connection = True
+        try:
+            super().__init__(connection, api_version=api_version, max_retry=max_retry,
+                             retry_delay=retry_delay, max_retry_time=max_retry_time,
+                             timeout=timeout)
+        except BaseException:
+            if self._owns_connection and connection is not None:
+                connection.disconnect()
+            raise
         self._sleep = sleep
         custom = options is not None and options.custom
         self._owns_http = transport is not None or custom
         self._http = (build_http_client(
-                          connection.environment.ssl_context(), timeout=timeout,
+                          self.connection.environment.ssl_context(), timeout=timeout,
                           transport=transport,
                           proxy=options.proxy.to_httpx() if options and options.proxy else None,
                           trust_env=not (options and options.direct))
-                      if self._owns_http else connection.http_client)
-
-    # -- properties the API layer uses to build and show URLs
-    @property
-    def environment(self) -> GraphEnvironment:
-        """The connection's environment."""
-        return self.connection.environment
-
-    @property
-    def endpoint(self) -> str:
-        """The Graph endpoint without version (``https://graph.microsoft.com``)."""
-        return self.connection.environment.graph_endpoint
-
-    def url(self, request: GraphRequest) -> str:
-        """The absolute URL of a request for this client's endpoint and version."""
-        return request.url(self.endpoint, self.api_version)
+                      if self._owns_http else self.connection.http_client)
 
     def close(self) -> None:
         """Close the HTTP client if this client owns it (the connection's stays open)."""
         if self._owns_http:
             self._http.close()
+        if self._owns_connection:
+            self.connection.disconnect()
 
     def __enter__(self) -> "GraphClient":
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-    def __repr__(self) -> str:
-        return (f"<GraphClient {self.endpoint}/{self.api_version} "
-                f"max_retry={self.policy.max_retry} "
-                f"retry_delay={self.policy.retry_delay:g} timeout={self.timeout:g} "
-                f"connection={self.connection!r}>")
 
     # -- public operations
     def send(self, request: GraphRequest, *, raise_for_status: bool = True) -> GraphResponse:
@@ -362,192 +648,78 @@ class GraphClient:
             TransportError: no usable answer (a POST whose outcome is unknown is not re-sent).
             AuthenticationError: no token could be had.
         """
-        response = self._run(request, create=False)
-        assert isinstance(response, GraphResponse)
-        if raise_for_status and not response.ok:
-            raise graph_error_from_response(response.status, response.headers, response.text,
-                                            response.client_request_id)
-        return response
+        return self._sent(self._run(request, create=False), raise_for_status)
 
-    def create(self, request: GraphRequest) -> dict[str, Any]:
+    def create(self, request: GraphRequest, *, warn: Optional[Warn] = None) -> dict[str, Any]:
         """POST to a collection and return the created object, never creating it twice.
 
         When the outcome of a POST is unknown the collection is listed first and
         a matching object is returned instead of re-sending (see the module doc).
 
+        Parameters:
+            request: the POST.
+            warn: receives the warning when the object returned was found by listing
+                (default: the ``bridge.http`` logger's warning).
+
         Raises:
             GraphError, RetryExhaustedError, TransportError, AuthenticationError: as :meth:`send`.
+            TimeoutError_: the POST timed out and the object is not listed (yet): Graph may
+                still create it, so nothing was re-sent.
         """
-        result = self._run(request, create=True)
-        if isinstance(result, GraphResponse):
-            if not result.ok:
-                raise graph_error_from_response(result.status, result.headers, result.text,
-                                                result.client_request_id)
-            return result.json if isinstance(result.json, dict) else {}
-        return result
+        return self._created(self._run(request, create=True, warn=warn or http_logger.warning))
 
     def list_all(self, path: str) -> list[Any]:
         """GET a collection and follow ``@odata.nextLink`` (at most 50 pages)."""
-        items: list[Any] = []
-        next_url: Optional[str] = None
-        for _ in range(_MAX_LIST_PAGES):
-            response = self._run(GraphRequest("GET", path), create=False, absolute_url=next_url)
-            assert isinstance(response, GraphResponse)
-            if not response.ok:
-                raise graph_error_from_response(response.status, response.headers, response.text,
-                                                response.client_request_id)
-            page = response.json if isinstance(response.json, dict) else {}
-            value = page.get("value")
-            if isinstance(value, list):
-                items.extend(value)
-            link = page.get("@odata.nextLink")
-            if not isinstance(link, str) or not link:
-                return items
-            if not link.startswith(self.endpoint + "/"):
-                raise TransportError(f"Graph returned a nextLink outside {self.endpoint}: "
-                                     f"{redact(link)}")
-            next_url = link
-        return items
+        with self.connection.lease():
+            return self._drive(self._list_steps(path))
 
-    # -- the loop
-    def _run(self, request: GraphRequest, *, create: bool,
-             absolute_url: Optional[str] = None) -> Union[GraphResponse, dict[str, Any]]:
-        url = absolute_url or self.url(request)
-        method = request.method.upper()
-        started = time.monotonic()
-        retries = 0
-        refreshed = False
-        force_refresh = False
+    # -- the driver: perform each step with a blocking call
+    def _run(self, request: GraphRequest, *, create: bool, absolute_url: Optional[str] = None,
+             warn: Optional[Warn] = None) -> Union[GraphResponse, dict[str, Any]]:
+        # The whole call runs on the connection it started with, even if a connect or
+        # disconnect replaces or closes it meanwhile.
+        with self.connection.lease():
+            return self._drive(self._steps(request, create=create, absolute_url=absolute_url,
+                                           warn=warn))
+
+    def _drive(self, steps: Steps[_T]) -> _T:
+        reply: Any = None
+        error: Optional[Exception] = None
         while True:
-            outcome: _Outcome
-            unknown = False  # a create whose object may exist: look before sending again
             try:
-                response = self._attempt(request, method, url, retries, force_refresh)
-            except TransportError as exc:
-                maybe_sent = request_maybe_sent(exc) is not False
-                if maybe_sent and not create and method not in _IDEMPOTENT:
-                    raise  # a POST that may have arrived is never re-sent blindly
-                outcome = _Outcome(exc)
-                unknown = maybe_sent and create
-            else:
-                force_refresh = False
-                if response.status == 401 and not refreshed:
-                    refreshed = True
-                    if not self.connection.refreshable:
-                        self._reject_static_token(response)
-                    force_refresh = True
-                    continue  # refresh once, immediately, outside the retry budget
-                if response.status in RETRY_STATUSES:
-                    graph = graph_error_from_response(response.status, response.headers,
-                                                      response.text, response.client_request_id)
-                    outcome = _Outcome(graph, response.headers.get("retry-after"), graph)
-                    unknown = create and response.status == 504  # the gateway gave up, not Graph
-                elif response.ok and response.json is _MALFORMED:
-                    error = TransportError(
-                        f"Graph answered {response.status} {status_name(response.status)} with "
-                        f"a body that is not valid JSON (request-id {response.request_id}, "
-                        f"client-request-id {response.client_request_id}): "
-                        f"{redact(response.text[:200])!r}")
-                    if create:
-                        # Graph said it created the object: find it, but never send again.
-                        found = self._look_for_created(request, error)
-                        if found is not None:
-                            return found
-                    raise error
+                step = steps.throw(error) if error is not None else steps.send(reply)
+            except StopIteration as stop:
+                result: _T = stop.value
+                return result
+            reply, error = None, None
+            try:
+                if isinstance(step, Send):
+                    reply = self._attempt(step)
+                elif isinstance(step, Sleep):
+                    self._sleep(step.seconds)
                 else:
-                    return response
-            # retry, if the budget allows
-            retries += 1
-            wait = self.policy.wait_for(retries, outcome.retry_after)
-            elapsed = time.monotonic() - started
-            exhausted = retries > self.policy.max_retry or elapsed + wait > self.policy.time_budget
-            if unknown:
-                # Wait first (as a retry would), so a request still being processed
-                # has landed when the collection is listed.
-                if not exhausted and wait > 0:
-                    self._sleep(wait)
-                    wait = 0.0
-                found = self._look_for_created(request, outcome.error)
-                if found is not None:
-                    return found
-            if exhausted:
-                self._give_up(outcome, retries, elapsed, wait)
-            http_logger.debug("Retry %d of %s %s in %.3f s after: %s", retries, method,
-                              redact(url), wait, outcome.error)
-            if wait > 0:
-                self._sleep(wait)
+                    reply = self.connection.get_token(force_refresh=step.force_refresh)
+            except Exception as exc:  # handed to the steps, which decide (most re-raise)
+                error = exc
 
-    def _give_up(self, outcome: _Outcome, retries: int, elapsed: float, wait: float) -> None:
-        attempts = retries
-        if outcome.graph is not None:
-            why = ("the retry budget of {} retries was used".format(self.policy.max_retry)
-                   if retries > self.policy.max_retry else
-                   f"waiting {wait:.3f} s more would pass the {self.policy.time_budget:g} s "
-                   "retry time limit")
-            raise RetryExhaustedError(
-                f"Gave up after {attempts} attempt(s) in {elapsed:.1f} s ({why}); last answer: "
-                f"{outcome.graph.status} {outcome.graph}", last_error=outcome.graph,
-                attempts=attempts) from outcome.graph
-        raise outcome.error
-
-    def _attempt(self, request: GraphRequest, method: str, url: str, retry_number: int,
-                 force_refresh: bool) -> GraphResponse:
-        token = self.connection.get_token(force_refresh=force_refresh)
-        client_request_id = str(uuid.uuid4())
-        headers = {"Accept": "application/json", "client-request-id": client_request_id}
-        headers.update(request.headers)
-        content = request.content if request.body is not None else None
-        if content is not None:
-            headers.setdefault("Content-Type", "application/json")
-        if retry_number:
-            headers["Retry-Attempt"] = str(retry_number)
-        headers["Authorization"] = f"Bearer {token.token}"
-        http_request = self._http.build_request(method, url, content=content, headers=headers,
-                                                timeout=self.timeout)
+    def _attempt(self, step: Send) -> GraphResponse:
+        token = self.connection.get_token(force_refresh=step.force_refresh)
+        headers, content, client_request_id = self._prepare(step.request, step.retry_number,
+                                                            token.token)
+        http_request = self._http.build_request(step.method, step.url, content=content,
+                                                headers=headers, timeout=self.timeout)
         http_response: Optional[httpx.Response] = None
-        with map_exceptions(f"{method} {redact(url)}"):
+        with map_exceptions(f"{step.method} {redact(step.url)}"):
             try:
                 http_response = self._http.send(http_request)
             finally:
                 log_exchange(http_logger, http_request, http_response)
-        text = http_response.text
-        body: Any = None
-        if text.strip():
-            try:
-                body = json.loads(text)
-            except ValueError:
-                body = _MALFORMED if 200 <= http_response.status_code < 300 else None
-        return GraphResponse(http_response.status_code, dict(http_response.headers), body, text,
-                             client_request_id)
+        return self._answer(http_response, client_request_id)
 
-    def _look_for_created(self, request: GraphRequest,
-                          cause: BridgeError) -> Optional[dict[str, Any]]:
-        """List the collection after an unknown outcome: the match, or None if certainly absent."""
-        if not isinstance(request.body, Mapping) or not request.body:
-            raise cause  # nothing to recognise the object by: the outcome stays unknown
-        try:
-            items = self.list_all(request.path)
-        except BridgeError as exc:
-            kind = type(cause) if isinstance(cause, (NetworkError, TimeoutError_)) \
-                else TransportError
-            raise kind(f"{cause} -- the request may have been received, and listing "
-                       f"{redact(request.path)} to find out failed too ({exc}); nothing was "
-                       "re-sent.") from exc
-        found = find_created(items, request.body)
-        if found is not None:
-            http_logger.debug("The %s %s outcome was unknown (%s); found the created object %s "
-                              "in the collection instead of re-sending.", request.method,
-                              redact(request.path), cause, found.get("id"))
-        return found
 
-    def _reject_static_token(self, response: GraphResponse) -> None:
-        graph = graph_error_from_response(response.status, response.headers, response.text,
-                                          response.client_request_id)
-        try:
-            self.connection.get_token(force_refresh=True)
-        except AuthenticationError as exc:
-            raise exc from graph
-        raise AuthenticationError(str(graph)) from graph  # pragma: no cover - providers raise
+def _may_still_run(error: BaseException) -> bool:
+    """Whether a failed request may still be running on the server (it timed out waiting)."""
+    return isinstance(error.__cause__, (httpx.ReadTimeout, httpx.WriteTimeout))
 
 
 class _MalformedMarker:
@@ -568,13 +740,14 @@ def get_default_client() -> GraphClient:
     """The :class:`GraphClient` for the default connection, profile and request context.
 
     Raises:
-        AuthenticationError: "Authentication needed. Please call Connect-MgGraph." when
-            :func:`bridge.connect` has not been called (or after :func:`bridge.disconnect`).
+        AuthenticationError: "Authentication needed. Please call bridge.connect(...) first"
+            (from PowerShell: "... Please call Connect-MgGraph.") when :func:`bridge.connect`
+            has not been called (or after :func:`bridge.disconnect`).
     """
     global _cached_client
     connection = get_connection()
     if connection is None or connection.closed:
-        raise AuthenticationError(MISSING_AUTH_CONTEXT)
+        raise AuthenticationError(missing_auth_context())
     settings = get_request_context()
     key = (id(connection), connection, settings, get_profile())
     with _client_lock:
@@ -597,7 +770,7 @@ def client_for_call(options: Optional[CallOptions] = None) -> tuple[GraphClient,
         return get_default_client(), False
     connection = get_connection()
     if connection is None or connection.closed:
-        raise AuthenticationError(MISSING_AUTH_CONTEXT)
+        raise AuthenticationError(missing_auth_context())
     settings = get_request_context()
     return GraphClient(connection, api_version=get_profile(), max_retry=settings.max_retry,
                        retry_delay=settings.retry_delay, max_retry_time=settings.max_retry_time,

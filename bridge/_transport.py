@@ -45,7 +45,8 @@ from ._exceptions import (AuthenticationError, BridgeError, GraphError, NetworkE
 from ._redact import redact, redact_headers
 
 __all__ = ["map_exceptions", "request_maybe_sent", "GraphResponse", "MsalHttpClient",
-           "build_http_client", "graph_error_from_response", "capture_http_debug",
+           "build_http_client", "http_client_options", "graph_error_from_response",
+           "capture_http_debug",
            "format_request_log", "format_response_log", "status_name", "USER_AGENT",
            "http_logger", "auth_logger", "MAX_LOGGED_BODY", "log_exchange"]
 
@@ -394,11 +395,17 @@ def build_http_client(ssl_context: ssl.SSLContext, *, timeout: float = 300.0,
     cannot replace it. An explicit ``proxy`` takes https requests through
     ``CONNECT`` (and authenticates with its credential).
     """
-    return httpx.Client(verify=ssl_context, timeout=httpx.Timeout(timeout),
-                        transport=transport, follow_redirects=False,
-                        trust_env=trust_env and proxy is None, proxies=proxy,
-                        headers={"User-Agent": USER_AGENT},
-                        limits=httpx.Limits(max_connections=20, max_keepalive_connections=10))
+    options = http_client_options(ssl_context, timeout)
+    if proxy is not None or not trust_env:
+        options.update(trust_env=False, proxies=proxy)
+    return httpx.Client(transport=transport, **options)
+
+
+def http_client_options(ssl_context: ssl.SSLContext, timeout: float) -> dict[str, Any]:
+    """The settings of every Graph HTTP client, sync (above) or async (``bridge.aio``)."""
+    return {"verify": ssl_context, "timeout": httpx.Timeout(timeout), "follow_redirects": False,
+            "trust_env": True, "headers": {"User-Agent": USER_AGENT},
+            "limits": httpx.Limits(max_connections=20, max_keepalive_connections=10)}
 
 
 class MsalHttpClient:

@@ -1,32 +1,27 @@
-"""Error wording for the caller's language: Python's types, or PowerShell's.
+"""Value wording for the caller's language: Python's types, or PowerShell's.
 
 One core serves Python callers and PowerShell users; a message that says "a
 timedelta" or "a dict" is no help in PowerShell, where the same input is a
-``[TimeSpan]`` or a hashtable. The protocol (the PowerShell shim's only way in)
-runs each call inside :func:`speaking_to` ``("powershell")``; everything else
-speaks Python. Messages ask :func:`term` for the words and :func:`show` for a
-value as the caller would have written it.
+``[TimeSpan]`` or a hashtable. Who is calling is :mod:`bridge._caller`'s
+answer (the protocol runs each message as a PowerShell caller); messages ask
+:func:`term` for the words and :func:`show` for a value as the caller would
+have written it.
 
 Usage::
 
-    with speaking_to("powershell"):
-        term("timespan")   # "a [TimeSpan] (New-TimeSpan -Minutes 40), an ISO 8601 ..."
+    with powershell_caller():
+        term("timespan")   # "a TimeSpan: a [TimeSpan] such as (New-TimeSpan -Minutes 40), ..."
         show({"a": True})  # "@{a=$true}"
 """
 
 from __future__ import annotations
 
-import contextlib
-import contextvars
 from datetime import datetime, timedelta
-from typing import Any, Iterator, Literal
+from typing import Any
 
-__all__ = ["Audience", "speaking_to", "audience", "term", "show", "expected_type"]
+from ._caller import is_powershell
 
-Audience = Literal["python", "powershell"]
-
-_AUDIENCE: contextvars.ContextVar[Audience] = contextvars.ContextVar("bridge_audience",
-                                                                     default="python")
+__all__ = ["term", "show", "expected_type"]
 
 # key -> (Python wording, PowerShell wording)
 _TERMS: dict[str, tuple[str, str]] = {
@@ -58,37 +53,22 @@ _TERMS: dict[str, tuple[str, str]] = {
 }
 
 
-def audience() -> Audience:
-    """Whom the current call's messages are for."""
-    return _AUDIENCE.get()
-
-
-@contextlib.contextmanager
-def speaking_to(who: Audience) -> Iterator[None]:
-    """Word messages for ``who`` inside the block (this thread or task only)."""
-    token = _AUDIENCE.set(who)
-    try:
-        yield
-    finally:
-        _AUDIENCE.reset(token)
-
-
 def term(key: str) -> str:
     """The wording of ``key`` for the current audience."""
     python, powershell = _TERMS[key]
-    return powershell if _AUDIENCE.get() == "powershell" else python
+    return powershell if is_powershell() else python
 
 
 def expected_type(spec_type: str) -> str:
     """What to give for a spec type: the type itself (``timespan``) for Python, which
     reads ``BindingError.expected``; PowerShell's words for the shim's recommended action."""
     key = f"type.{spec_type}"
-    return term(key) if key in _TERMS and _AUDIENCE.get() == "powershell" else spec_type
+    return term(key) if key in _TERMS and is_powershell() else spec_type
 
 
 def show(value: Any, limit: int = 60) -> str:
     """A value as the caller wrote it: Python's repr, or PowerShell's literal syntax."""
-    text = repr(value) if _AUDIENCE.get() == "python" else _powershell(value, 0)
+    text = _powershell(value, 0) if is_powershell() else repr(value)
     return text if len(text) <= limit else text[:limit - 3] + "..."
 
 

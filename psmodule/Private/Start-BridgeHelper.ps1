@@ -5,7 +5,8 @@ function Start-BridgeHelper {
     .DESCRIPTION
         Tries the interpreters of Find-BridgePython in order and keeps the first whose
         helper answers 'hello' with protocol version 1. The helper gets no secrets in its
-        arguments or environment: only '-m bridge.protocol', and PYTHONPATH pointing at
+        arguments or environment (the secret variables of this process are removed from
+        the environment it inherits): only '-m bridge.protocol', and PYTHONPATH pointing at
         this checkout when the module runs from one (so shim and core always match).
         The helper is shared by every runspace of the process (Get-BridgeSubprocessState);
         the caller holds the process-wide request lock. When an earlier helper had died,
@@ -18,6 +19,10 @@ function Start-BridgeHelper {
     $state = Get-BridgeSubprocessState
 
     $env = @{ PYTHONIOENCODING = 'utf-8'; PYTHONUNBUFFERED = '1' }
+    # Secrets in this process's environment stay out of the helper's (/proc/<pid>/environ):
+    # Connect-MgGraph sends the session's values inside the message when a sign-in needs them.
+    foreach ($name in 'AZURE_CLIENT_SECRET', 'AZURE_CLIENT_CERTIFICATE_PASSWORD', 'AZURE_PASSWORD',
+        'IDENTITY_HEADER', 'MSI_SECRET') { $env[$name] = $null }
     $repo = Get-BridgeRepositoryRoot
     if (Test-Path -LiteralPath (Join-Path $repo 'bridge/__init__.py')) {
         $sep = [System.IO.Path]::PathSeparator
@@ -32,12 +37,14 @@ function Start-BridgeHelper {
         $helper = $null
         try {
             $helper = [MgBridge.HelperProcess]::new($candidate.Path, [string[]]@('-m', 'bridge.protocol'), $env, $null)
+            $helper.Expect(0)
             $null = $helper.Send('{"v":1,"id":0,"op":"hello"}')
             $line = $null
             $deadline = [datetime]::UtcNow.AddSeconds(60)
-            while ($null -eq $line -and -not $helper.Ended -and [datetime]::UtcNow -lt $deadline) { $line = $helper.Receive(50) }
+            while ($null -eq $line -and -not $helper.Ended(0) -and [datetime]::UtcNow -lt $deadline) { $line = $helper.Receive(0, 50) }
+            $helper.Forget(0)
             if ($null -eq $line) {
-                throw $(if ($helper.Ended) { 'the helper exited at start' } else { "no answer to 'hello' within 60 seconds" })
+                throw $(if ($helper.Ended(0)) { 'the helper exited at start' } else { "no answer to 'hello' within 60 seconds" })
             }
             $hello = [MgBridge.BridgeJson]::Decode($line)
             if (-not $hello.ok) { throw $hello.error.message }

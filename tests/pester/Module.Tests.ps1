@@ -39,9 +39,10 @@ Describe 'Loading' {
         $out[0] | Should -Be 'MgBridge'
         ($out -join "`n") | Should -Match 'What if: POST https://graph.microsoft.com/v1.0/applications/a/synchronization/jobs'
     }
-    It 'imports in well under a second once the types are compiled' {
-        $ms = & $Pwsh -NoProfile -NonInteractive -Command "Import-Module Microsoft.PowerShell.Utility; `$sw = [Diagnostics.Stopwatch]::StartNew(); Import-Module '$Manifest'; `$sw.Elapsed.TotalMilliseconds"
-        [double]$ms | Should -BeLessThan 1000
+    It 'imports in a fresh pwsh once the types are compiled (its speed is bench/bench_module.ps1''s)' {
+        $out = & $Pwsh -NoProfile -NonInteractive -Command "Import-Module '$Manifest'; (Get-Command New-MgApplicationSynchronizationJob).Source"
+        $LASTEXITCODE | Should -Be 0
+        $out | Should -Be 'MgBridge'
     }
 }
 

@@ -9,7 +9,9 @@ import inspect
 import pytest
 
 MODULES = ["bridge._redact", "bridge._environments", "bridge._retry", "bridge._transport",
-           "bridge._auth", "bridge._managed_identity", "bridge._client"]
+           "bridge.aio._client", "bridge.aio._api",
+           "bridge._auth", "bridge._managed_identity", "bridge._client", "bridge._credentials",
+           "bridge._caller"]
 
 
 @pytest.mark.parametrize("name", MODULES)
