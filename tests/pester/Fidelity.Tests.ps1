@@ -177,6 +177,45 @@ $job = New-MgApplicationSynchronizationJob -ApplicationId $info.application_id -
     }
 }
 
+Describe '-Break in an interactive session (a real terminal: tmux)' {
+    It 'waits for a debugger as the SDK does, saying which process; Ctrl+C stops it and nothing is sent' {
+        $tmux = (Get-Command tmux -CommandType Application -ErrorAction Stop | Select-Object -First 1).Source
+        $session = "mgbridge-break-$PID"
+        $script = Join-Path $TestDrive 'break.ps1'
+        $helpers = Join-Path $PSScriptRoot 'TestHelpers.psm1'
+        Set-Content -LiteralPath $script -Value @"
+Import-Module '$helpers'
+Connect-TestGraph
+`$info = Get-TestEmulator
+'READY'
+`$job = New-MgApplicationSynchronizationJob -ApplicationId `$info.application_id -TemplateId 'interactive-break' -Break
+"AFTER=[`$job]"
+"@
+        $before = (Get-EmulatorCounters).jobs_created
+        # A terminal of its own: pwsh is interactive there (no -NonInteractive, input not redirected).
+        & $tmux new-session -d -s $session -x 200 -y 50 "env -u CI '$(Get-TestPwsh)' -NoProfile -NoExit -File '$script'"
+        try {
+            $screen = ''
+            for ($i = 0; $i -lt 600 -and $screen -notmatch 'Waiting for debugger to attach to process \d+'; $i++) {
+                Start-Sleep -Milliseconds 100  # polling the screen: tmux has no event for "text shown"
+                $screen = (& $tmux capture-pane -p -t $session) -join "`n"
+            }
+            $screen | Should -Match 'Waiting for debugger to attach to process \d+ \(Ctrl\+C to stop\)'
+            $screen | Should -Match 'a \.NET debugger does not step into'
+            & $tmux send-keys -t $session C-c
+            for ($i = 0; $i -lt 600 -and $screen -notmatch 'PS .*>\s*$'; $i++) {
+                Start-Sleep -Milliseconds 100
+                $screen = ((& $tmux capture-pane -p -t $session) -join "`n").TrimEnd()
+            }
+            $screen | Should -Match 'PS .*>\s*$' -Because 'Ctrl+C ends the wait and returns to the prompt'
+            $screen | Should -Not -Match 'AFTER='
+            (Get-EmulatorCounters).jobs_created | Should -Be $before
+        } finally {
+            & $tmux kill-session -t $session 2>$null
+        }
+    }
+}
+
 Describe 'Output: the SDK''s model classes' {
     BeforeAll {
         $script:Job = New-MgApplicationSynchronizationJob -ApplicationId $AppId -TemplateId 'typed' -ScheduleInterval '00:40:00' `
