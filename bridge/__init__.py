@@ -11,7 +11,16 @@ Usage::
     # what the call would send, without sending it:
     request = bridge.new_application_synchronization_job(
         application_id="5e2c...", body_parameter={"templateId": "scim"}, what_if=True)
-    request.url(), request.content
+    request.url(), request.content      # the URL the call would use, the exact body
+
+    # any azure-core TokenCredential (azure.identity's, or your own):
+    bridge.connect(credential=DefaultAzureCredential())
+
+    # async: the same names as coroutines
+    import bridge.aio
+    job = await bridge.aio.new_application_synchronization_job(application_id=..., template_id=...)
+
+Typed to the leaves (``bridge.models``); errors are one tree under :class:`BridgeError`.
 """
 
 from . import _lean_imports  # noqa: F401  (first: before anything imports httpx)

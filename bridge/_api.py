@@ -43,9 +43,14 @@ class OutcomeWarning(UserWarning):
 
 
 def emit_outcome_warning(message: str) -> None:
-    """Say an :class:`OutcomeWarning` through :mod:`warnings` and the ``bridge`` logger."""
+    """Say an :class:`OutcomeWarning` through :mod:`warnings` and the ``bridge`` logger.
+
+    Called by :func:`invoke` (sync or ``bridge.aio``'s) once the create returned, so the
+    warning points at the caller's line: this function, invoke, the generated function,
+    the caller.
+    """
     logger.warning(message)
-    _warnings.warn(message, OutcomeWarning, stacklevel=5)
+    _warnings.warn(message, OutcomeWarning, stacklevel=4)
 
 
 def invoke(parameters: Mapping[str, Any], *, what_if: bool = False,
@@ -71,8 +76,11 @@ def invoke(parameters: Mapping[str, Any], *, what_if: bool = False,
                        proxy_environ=proxy_environ)
     if what_if:
         return request
-    warn = emit_outcome_warning if emit_warnings else None
-    return SynchronizationJob(send(request, client, warn=warn))
+    said: list[str] = []
+    job = SynchronizationJob(send(request, client, warn=said.append if emit_warnings else None))
+    for message in said:
+        emit_outcome_warning(message)
+    return job
 
 
 def send(request: GraphRequest, client: Optional["GraphClient"] = None, *,

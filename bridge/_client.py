@@ -714,6 +714,7 @@ class GraphClient(GraphClientCore):
                 http_response = self._http.send(http_request)
             finally:
                 log_exchange(http_logger, http_request, http_response)
+        assert http_response is not None  # map_exceptions re-raises, never swallows
         return self._answer(http_response, client_request_id)
 
 

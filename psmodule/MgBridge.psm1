@@ -147,3 +147,9 @@ $script:BridgeCoexistenceChecked = $false
 # using it (and a re-import picks it up again). It exits on its own when its stdin
 # closes, that is when pwsh exits.
 
+
+# Work for the first call, started now in the background so that it overlaps the rest of
+# the script until then: the subprocess helper (Start-BridgeHelperAtImport) and the JIT
+# of the message codec.
+Start-BridgeHelperAtImport
+[MgBridge.BridgeJson]::PrepareInBackground()
