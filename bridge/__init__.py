@@ -25,6 +25,7 @@ Typed to the leaves (``bridge.models``); errors are one tree under :class:`Bridg
 
 from . import _lean_imports  # noqa: F401  (first: before anything imports httpx)
 from ._api import BindingWarning, OutcomeWarning
+import logging as _logging
 from typing import Any as _Any
 
 from ._auth import (AccessToken, AuthType, ClientSecretPair, Connection, Context, ContextScope,
@@ -99,6 +100,10 @@ __all__ = [
     "GraphError",
     "ProtocolError",
 ]
+
+# A library does not print by itself: without logging configured, the ``bridge.*``
+# records (binding and outcome warnings, which also go through ``warnings``) stay quiet.
+_logging.getLogger("bridge").addHandler(_logging.NullHandler())
 
 
 def __getattr__(name: str) -> _Any:

@@ -13,7 +13,7 @@
 # module instance ('auto', 'pythonnet' or 'subprocess'; see Get-BridgeTransport);
 # without it $env:MGBRIDGE_TRANSPORT decides, else 'auto'.
 #
-# The .NET types (generated/Models.cs + custom/*.cs) are compiled once with
+# The .NET types (generated/*.cs + custom/*.cs) are compiled once with
 # Add-Type -OutputAssembly into a cache directory keyed by a hash of their
 # source and the PowerShell version, then loaded from there: compiling on every
 # import takes seconds, loading a cached DLL a few milliseconds. Cache folder:
@@ -94,10 +94,12 @@ function Import-BridgeAssembly {
     # loaded the old one must be restarted to see the change.
     $dll = [System.IO.Path]::Combine($script:BridgeCache, "MgBridge.Models.$script:BridgeStamp.dll")
     if (-not [System.IO.File]::Exists($dll)) {
-        $sources = @(
-            [System.IO.Path]::Combine($script:ModuleRoot, 'custom', 'MgBridge.Runtime.cs'),
-            [System.IO.Path]::Combine($script:ModuleRoot, 'generated', 'Models.cs')
-        )
+        # Every C# file of custom/ (hand-written runtime) and generated/ (the models).
+        $sources = foreach ($folder in 'custom', 'generated') {
+            $found = [System.IO.Directory]::GetFiles([System.IO.Path]::Combine($script:ModuleRoot, $folder), '*.cs')
+            [System.Array]::Sort($found, [System.StringComparer]::Ordinal)
+            $found
+        }
         [void][System.IO.Directory]::CreateDirectory($script:BridgeCache)
         # Compile to a private name, then move into place: two sessions importing at
         # once must never load a half-written DLL.

@@ -216,3 +216,31 @@ def test_aio_exports_the_sync_names_as_coroutines() -> None:
     sync = inspect.signature(bridge.new_application_synchronization_job).parameters
     coro = inspect.signature(bridge.aio.new_application_synchronization_job).parameters
     assert list(sync) == list(coro)
+
+
+def test_asyncio_timeout_after_the_post_left_raises_timeout_and_the_job_is_known(
+        emu: Emulator, info: Any, emu_env_name: str) -> None:
+    """asyncio.timeout() still works (TimeoutError), and the job it interrupted is recorded."""
+    bridge.connect(**_connect_kwargs(info, emu_env_name))
+    emu.reset()
+    emu.set_faults([{"route": "jobs.create", "kind": "latency", "seconds": 1.0}])
+
+    async def expire_once_graph_has_it(scope: asyncio.Timeout) -> None:
+        while emu.counters()["routes"].get("jobs.create", 0) == 0:
+            await asyncio.sleep(0.01)
+        scope.reschedule(asyncio.get_running_loop().time())  # the deadline passes now
+
+    async def main() -> bridge.aio.AsyncGraphClient:
+        async with bridge.aio.AsyncGraphClient() as client:
+            with pytest.raises(TimeoutError):
+                async with asyncio.timeout(None) as scope:
+                    watcher = asyncio.create_task(expire_once_graph_has_it(scope))
+                    await bridge.aio.new_application_synchronization_job(
+                        application_id=info.application_id, template_id="to", client=client)
+            await watcher
+            return client
+
+    client = asyncio.run(main())
+    stored = emu.jobs(info.application_id)
+    assert len(stored) == 1
+    assert [c.job["id"] if c.job else None for c in client.cancelled_creates] == [stored[0]["id"]]
