@@ -177,13 +177,16 @@ foreach ($case in ([System.IO.File]::ReadAllText($casesFile) | ConvertFrom-Json)
         try {
             $lines = & (Get-TestPwsh) -NoProfile -NonInteractive -File $script $manifest $env:MGBRIDGE_TEST_EMULATOR $CasesFile $Transport 2>&1
         } finally { $env:MGBRIDGE_TRANSPORT = $saved; Remove-Item $script -ErrorAction SilentlyContinue }
-        $runs = @{ Transport = $null; Cases = [ordered]@{} }
+        $runs = @{ Transport = $null; Cases = [ordered]@{}; Unfinished = @{} }
         $name = $null
         $hostText = [System.Collections.Generic.List[string]]::new()
         foreach ($line in $lines) {
             $line = "$line"
             if ($line -like 'TRANSPORT *') { $runs.Transport = $line.Substring(10); continue }
-            if ($line -like '<<<CASE *') { $name = $line.Substring(8); $hostText.Clear(); continue }
+            if ($line -like '<<<CASE *') {
+                if ($name) { $runs.Unfinished[$name] = $hostText -join "`n" }  # it never printed its result
+                $name = $line.Substring(8); $hostText.Clear(); continue
+            }
             if ($line -like '>>>RESULT *') {
                 $runs.Cases[$name] = @{ Host = ($hostText -join "`n"); Result = (Hide-ParityVolatile $line.Substring(10)) }
                 $name = $null
@@ -191,6 +194,8 @@ foreach ($case in ([System.IO.File]::ReadAllText($casesFile) | ConvertFrom-Json)
             }
             if ($name) { $hostText.Add($line) } else { Write-Host "parity ($Transport): $line" }
         }
+        if ($name) { $runs.Unfinished[$name] = $hostText -join "`n" }
+        $runs.Tail = (@($lines | Select-Object -Last 8) | ForEach-Object { "$_" }) -join ' | '
         $runs
     }
 
@@ -227,8 +232,8 @@ Describe 'Same calls, same results' {
     It '<Name>: same output, errors, warnings, host text and emulator requests' -ForEach $Cases {
         $a = $Runs.subprocess.Cases[$Name]
         $b = $Runs.pythonnet.Cases[$Name]
-        $a | Should -Not -BeNullOrEmpty -Because 'the subprocess run recorded this case'
-        $b | Should -Not -BeNullOrEmpty -Because 'the pythonnet run recorded this case'
+        $a | Should -Not -BeNullOrEmpty -Because "the subprocess run recorded this case (it printed: $($Runs.subprocess.Unfinished[$Name]); last lines: $($Runs.subprocess.Tail))"
+        $b | Should -Not -BeNullOrEmpty -Because "the pythonnet run recorded this case (it printed: $($Runs.pythonnet.Unfinished[$Name]))"
         $b.Result | Should -BeExactly $a.Result
         $b.Host | Should -BeExactly $a.Host
         # Not vacuous: the case did something observable.
