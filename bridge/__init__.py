@@ -16,9 +16,12 @@ Usage::
 
 from . import _lean_imports  # noqa: F401  (first: before anything imports httpx)
 from ._api import BindingWarning
-from ._auth import (AccessToken, AuthType, ClientSecretCredential, Connection, Context, ContextScope,
+from typing import Any as _Any
+
+from ._auth import (AccessToken, AuthType, ClientSecretPair, Connection, Context, ContextScope,
                     TokenCredentialType, TokenProvider, connect, disconnect, get_connection,
                     get_context)
+from ._credentials import AccessTokenLike, AsyncTokenCredential, TokenCredential
 from ._client import (GraphClient, RequestContext, get_default_client, get_profile,
                       get_request_context, reset_request_context, select_profile,
                       set_request_context)
@@ -28,7 +31,7 @@ from ._transport import GraphResponse, capture_http_debug
 from ._binding import UNSET, bind
 from ._exceptions import (AuthenticationError, BindingError, BridgeError, GraphError,
                           NetworkError, ParameterSetError, ProtocolError, RetryExhaustedError,
-                          SpecError, TimeoutError_, TransportError)
+                          SpecError, BridgeTimeoutError, TimeoutError_, TransportError)
 from ._generated.api import new_application_synchronization_job
 from ._models import GraphModel, SynchronizationJob
 from ._request import GraphRequest
@@ -45,7 +48,10 @@ __all__ = [
     "Context",
     "AccessToken",
     "TokenProvider",
-    "ClientSecretCredential",
+    "ClientSecretPair",
+    "TokenCredential",
+    "AsyncTokenCredential",
+    "AccessTokenLike",
     "AuthType",
     "TokenCredentialType",
     "ContextScope",
@@ -76,9 +82,22 @@ __all__ = [
     "ParameterSetError",
     "AuthenticationError",
     "TransportError",
+    "BridgeTimeoutError",
     "TimeoutError_",
     "NetworkError",
     "RetryExhaustedError",
     "GraphError",
     "ProtocolError",
 ]
+
+
+def __getattr__(name: str) -> _Any:
+    # Old names kept working, with a warning, so existing scripts do not break.
+    if name == "ClientSecretCredential":
+        import warnings
+        warnings.warn("bridge.ClientSecretCredential is now bridge.ClientSecretPair (the old name "
+                      "is azure-identity's credential class, which has another signature; pass "
+                      "such credentials as connect(credential=...))",
+                      DeprecationWarning, stacklevel=2)
+        return ClientSecretPair
+    raise AttributeError(f"module 'bridge' has no attribute {name!r}")

@@ -10,13 +10,14 @@ The last connection made with :func:`connect` is the module's default, used by
 Sign-in methods (exactly one per call)::
 
     client secret         connect(client_id=, tenant_id=, client_secret="...")
-                          connect(tenant_id=, client_secret=ClientSecretCredential(id, secret))
+                          connect(tenant_id=, client_secret=ClientSecretPair(id, secret))
     certificate file      connect(client_id=, tenant_id=, certificate_path="app.pfx",
                                   certificate_password="...")      # PEM or PFX
     certificate store     connect(client_id=, tenant_id=, certificate_thumbprint="AB12...")
                           connect(client_id=, tenant_id=, certificate_name="CN=app")
     device code           connect(client_id=, tenant_id=, use_device_code=True, scopes=[...])
     access token          connect(access_token="eyJ...")
+    any Azure credential  connect(credential=DefaultAzureCredential())   # azure-core protocol
     environment variables connect(environment_variable=True)
     managed identity      connect(identity=True[, client_id=<user-assigned>])
 
@@ -54,6 +55,8 @@ from typing import (TYPE_CHECKING, Any, Callable, Mapping, Optional, Protocol, S
 
 import httpx
 
+from ._caller import (MISSING_AUTH_CONTEXT, call_hint, expired_user_token, invalid_user_token,
+                      missing_auth_context)
 from ._environments import DEFAULT_ENVIRONMENT, GraphEnvironment, get_environment
 from ._exceptions import AuthenticationError, BindingError, ParameterSetError
 from ._redact import forget_secret, redact, register_secret
@@ -62,10 +65,13 @@ from ._transport import MsalHttpClient, build_http_client, map_exceptions
 if TYPE_CHECKING:
     import msal
 
-__all__ = ["AccessToken", "TokenProvider", "Context", "Connection", "ClientSecretCredential",
+    from ._credentials import TokenCredential
+
+__all__ = ["AccessToken", "TokenProvider", "Context", "Connection", "ClientSecretPair",
            "AuthType", "TokenCredentialType", "ContextScope", "connect", "disconnect",
            "get_context", "get_connection", "CERT_STORE_ENV_VAR", "DEFAULT_CERT_STORE",
-           "POWERSHELL_CLIENT_ID", "MISSING_AUTH_CONTEXT", "token_claims", "cert_store_path"]
+           "POWERSHELL_CLIENT_ID", "MISSING_AUTH_CONTEXT", "token_claims", "cert_store_path",
+           "credential_connection", "is_token_credential"]
 
 logger = logging.getLogger("bridge.auth")
 
@@ -73,12 +79,6 @@ CERT_STORE_ENV_VAR = "MGBRIDGE_CERT_STORE"
 DEFAULT_CERT_STORE = "~/.mgbridge/certs"
 #: The client id Connect-MgGraph uses for delegated sign-in when none is given.
 POWERSHELL_CLIENT_ID = "14d82eec-204b-4c2f-b7e8-296a70dab67e"
-#: The SDK's ErrorConstants.Message.MissingAuthContext.
-MISSING_AUTH_CONTEXT = "Authentication needed. Please call Connect-MgGraph."
-_EXPIRED_USER_TOKEN = ("The provided access token has expired. Set a valid access token to "
-                       "`-AccessToken` parameter and try again.")
-_INVALID_USER_TOKEN = ("The provided access token is invalid. Set a valid access token to "
-                       "`-AccessToken` parameter and try again.")
 _REFRESH_MARGIN = 300.0  # msal treats a token with less than 5 minutes left as expired
 
 
@@ -100,6 +100,8 @@ class TokenCredentialType(str, Enum):
     USER_PROVIDED_ACCESS_TOKEN = "UserProvidedAccessToken"
     MANAGED_IDENTITY = "ManagedIdentity"
     ENVIRONMENT_VARIABLE = "EnvironmentVariable"
+    #: Python only: an object following azure-core's TokenCredential protocol.
+    TOKEN_CREDENTIAL = "TokenCredential"
 
 
 class ContextScope(str, Enum):
@@ -147,13 +149,19 @@ class TokenProvider(Protocol):
 
 
 @dataclass(frozen=True)
-class ClientSecretCredential:
+class ClientSecretPair:
     """A client id and secret together, as Connect-MgGraph's ``-ClientSecretCredential``.
+
+    Not a credential object in azure-identity's sense (``get_token``): for one of
+    those, use ``connect(credential=...)``. Before 0.2 this class was called
+    ``ClientSecretCredential``, the name of azure-identity's class with another
+    signature; ``bridge.ClientSecretCredential`` still works, with a
+    DeprecationWarning.
 
     Usage::
 
-        credential = ClientSecretCredential("00000000-app-id", os.environ["APP_SECRET"])
-        connect(tenant_id="contoso.onmicrosoft.com", client_secret=credential)
+        pair = ClientSecretPair("00000000-app-id", os.environ["APP_SECRET"])
+        connect(tenant_id="contoso.onmicrosoft.com", client_secret=pair)
 
     Parameters:
         client_id: the application (client) id (the PSCredential's user name).
@@ -164,7 +172,7 @@ class ClientSecretCredential:
     client_secret: str = field(repr=False)
 
     def __repr__(self) -> str:
-        return f"ClientSecretCredential(client_id={self.client_id!r}, client_secret=<redacted>)"
+        return f"ClientSecretPair(client_id={self.client_id!r}, client_secret=<redacted>)"
 
 
 @dataclass(frozen=True)
@@ -372,11 +380,12 @@ class _StaticTokenProvider:
 
     def get_token(self, force_refresh: bool = False) -> AccessToken:
         if self._token.expires_on <= time.time():
-            raise AuthenticationError(_EXPIRED_USER_TOKEN)
+            raise AuthenticationError(expired_user_token())
         if force_refresh:
+            where = call_hint("bridge.connect(access_token=...)", "`-AccessToken` parameter")
             raise AuthenticationError("Graph rejected the provided access token, and a "
                                       "caller-supplied token cannot be refreshed. Set a valid "
-                                      "access token to `-AccessToken` parameter and try again.")
+                                      f"access token to {where} and try again.")
         return self._token
 
 
@@ -537,7 +546,7 @@ class Connection:
     def get_token(self, force_refresh: bool = False) -> AccessToken:
         """A valid access token (see :class:`TokenProvider`)."""
         if self._closed:
-            raise AuthenticationError(MISSING_AUTH_CONTEXT)
+            raise AuthenticationError(missing_auth_context())
         return self.token_provider.get_token(force_refresh=force_refresh)
 
     def to_dict(self) -> dict[str, Any]:
@@ -619,7 +628,8 @@ def _given(**values: Any) -> list[str]:
 
 
 def connect(*, client_id: Optional[str] = None, tenant_id: Optional[str] = None,
-            client_secret: Union[str, ClientSecretCredential, None] = None,
+            client_secret: Union[str, ClientSecretPair, None] = None,
+            credential: Optional["TokenCredential"] = None,
             certificate_path: Optional[str] = None, certificate_password: Optional[str] = None,
             certificate_thumbprint: Optional[str] = None, certificate_name: Optional[str] = None,
             access_token: Optional[str] = None, use_device_code: bool = False,
@@ -635,7 +645,11 @@ def connect(*, client_id: Optional[str] = None, tenant_id: Optional[str] = None,
         client_id: the application id (for ``identity=True``: a user-assigned identity's
             client id; for device code: defaults to Microsoft Graph PowerShell's).
         tenant_id: the tenant id or domain (device code defaults to ``common``).
-        client_secret: a secret string or a :class:`ClientSecretCredential`.
+        client_secret: a secret string or a :class:`ClientSecretPair`.
+        credential: any object following azure-core's ``TokenCredential`` protocol
+            (``get_token(*scopes) -> AccessToken(token, expires_on)``), such as an
+            azure-identity credential; asked for ``{GraphEndpoint}/.default`` (or
+            ``scopes``) whenever the token is within five minutes of expiring.
         certificate_path: a PEM (certificate + key) or PFX file.
         certificate_password: the PEM key's or the PFX's password.
         certificate_thumbprint / certificate_name: find the certificate in the store folder.
@@ -663,7 +677,18 @@ def connect(*, client_id: Optional[str] = None, tenant_id: Optional[str] = None,
         TransportError: the identity provider could not be reached.
     """
     global _default
-    methods = _given(client_secret=client_secret,
+    if is_token_credential(client_secret):
+        raise BindingError("client_secret got a credential object (it has get_token); pass it "
+                           "as bridge.connect(credential=...).", parameter="ClientSecret",
+                           expected="a secret string or a ClientSecretPair",
+                           value=type(client_secret).__name__)
+    if credential is not None and not is_token_credential(credential):
+        raise BindingError("credential must follow azure-core's TokenCredential protocol "
+                           "(a get_token(*scopes) method returning token and expires_on); got "
+                           f"{type(credential).__name__}.", parameter="Credential",
+                           expected="an object with get_token(*scopes)",
+                           value=type(credential).__name__)
+    methods = _given(client_secret=client_secret, credential=credential,
                      certificate=certificate_path or certificate_thumbprint or certificate_name,
                      access_token=access_token, use_device_code=use_device_code,
                      environment_variable=environment_variable, identity=identity)
@@ -671,8 +696,8 @@ def connect(*, client_id: Optional[str] = None, tenant_id: Optional[str] = None,
         which = "none" if not methods else ", ".join(methods)
         raise ParameterSetError(
             "Choose exactly one sign-in method: client_secret, certificate_path/"
-            "certificate_thumbprint/certificate_name, access_token, use_device_code, "
-            f"environment_variable or identity (given: {which}).",
+            "certificate_thumbprint/certificate_name, access_token, credential, "
+            f"use_device_code, environment_variable or identity (given: {which}).",
             parameter="ParameterSet", expected="exactly one sign-in method")
     certificate_choices = _given(certificate_path=certificate_path,
                                  certificate_thumbprint=certificate_thumbprint,
@@ -697,16 +722,20 @@ def connect(*, client_id: Optional[str] = None, tenant_id: Optional[str] = None,
     http = build_http_client(env.ssl_context(), timeout=timeout)
     secrets: list[str] = []
     try:
-        conn = _sign_in(env, http, secrets, client_id=client_id, tenant_id=tenant_id,
-                        client_secret=client_secret, certificate_path=certificate_path,
-                        certificate_password=certificate_password,
-                        certificate_thumbprint=certificate_thumbprint,
-                        certificate_name=certificate_name, access_token=access_token,
-                        use_device_code=use_device_code, prompt=prompt or _default_prompt,
-                        device_code_timeout=device_code_timeout,
-                        environment_variable=environment_variable, identity=identity,
-                        scopes=scopes, token_cache_path=token_cache_path,
-                        context_scope=chosen_scope, timeout=timeout)
+        if credential is not None:
+            conn = credential_connection(credential, env, http, scopes=scopes,
+                                         context_scope=chosen_scope)
+        else:
+            conn = _sign_in(env, http, secrets, client_id=client_id, tenant_id=tenant_id,
+                            client_secret=client_secret, certificate_path=certificate_path,
+                            certificate_password=certificate_password,
+                            certificate_thumbprint=certificate_thumbprint,
+                            certificate_name=certificate_name, access_token=access_token,
+                            use_device_code=use_device_code, prompt=prompt or _default_prompt,
+                            device_code_timeout=device_code_timeout,
+                            environment_variable=environment_variable, identity=identity,
+                            scopes=scopes, token_cache_path=token_cache_path,
+                            context_scope=chosen_scope, timeout=timeout)
     except BaseException:
         http.close()
         for secret in secrets:
@@ -720,6 +749,42 @@ def connect(*, client_id: Optional[str] = None, tenant_id: Optional[str] = None,
     return conn
 
 
+def is_token_credential(value: object) -> bool:
+    """True for an object with a callable ``get_token`` (a TokenCredential, sync or async)."""
+    return not isinstance(value, (str, bytes)) and callable(getattr(value, "get_token", None))
+
+
+def credential_connection(credential: object, env: GraphEnvironment, http: httpx.Client, *,
+                          scopes: Optional[Sequence[str]] = None,
+                          context_scope: Optional[ContextScope] = None,
+                          asynchronous: bool = False) -> "Connection":
+    """A :class:`Connection` whose tokens come from an azure-core-style credential.
+
+    The sync form asks for the first token now, as every sign-in does (fail at
+    connect, not at the first call); ``asynchronous=True`` (``bridge.aio``)
+    defers it to the first request and leaves the context's claims empty.
+    """
+    from ._credentials import AsyncCredentialTokenProvider, CredentialTokenProvider
+    wanted = [env.qualify_scope(s) for s in scopes] if scopes else [env.scope]
+    provider: Any
+    claims: dict[str, Any] = {}
+    if asynchronous:
+        provider = AsyncCredentialTokenProvider(credential, wanted)
+    else:
+        provider = CredentialTokenProvider(credential, wanted)  # type: ignore[arg-type]
+        claims = token_claims(provider.get_token().token)
+    delegated = bool(claims.get("scp"))
+    context = Context(
+        client_id=claims.get("appid") or claims.get("azp"), tenant_id=claims.get("tid"),
+        scopes=_scopes_from_claims(claims) or tuple(wanted),
+        auth_type=AuthType.DELEGATED if delegated else AuthType.APP_ONLY,
+        token_credential_type=TokenCredentialType.TOKEN_CREDENTIAL,
+        account=claims.get("upn") or claims.get("preferred_username"),
+        app_name=claims.get("app_displayname"),
+        context_scope=context_scope or ContextScope.PROCESS, environment=env.name)
+    return Connection(context, env, provider, http)
+
+
 def _require(value: Optional[str], name: str, why: str) -> str:
     if not value or not str(value).strip():
         raise BindingError(f"{name} is required {why}.", parameter=name,
@@ -729,7 +794,7 @@ def _require(value: Optional[str], name: str, why: str) -> str:
 
 def _sign_in(env: GraphEnvironment, http: httpx.Client, secrets: list[str], *,
              client_id: Optional[str], tenant_id: Optional[str],
-             client_secret: Union[str, ClientSecretCredential, None],
+             client_secret: Union[str, ClientSecretPair, None],
              certificate_path: Optional[str], certificate_password: Optional[str],
              certificate_thumbprint: Optional[str], certificate_name: Optional[str],
              access_token: Optional[str], use_device_code: bool, prompt: Callable[[str], None],
@@ -770,9 +835,9 @@ def _sign_in(env: GraphEnvironment, http: httpx.Client, secrets: list[str], *,
         claims = token_claims(access_token)
         exp = claims.get("exp")
         if not claims or not isinstance(exp, (int, float)):
-            raise AuthenticationError(_INVALID_USER_TOKEN)
+            raise AuthenticationError(invalid_user_token())
         if exp <= time.time():
-            raise AuthenticationError(_EXPIRED_USER_TOKEN)
+            raise AuthenticationError(expired_user_token())
         context = Context(
             client_id=claims.get("appid") or claims.get("azp"), tenant_id=claims.get("tid"),
             scopes=_scopes_from_claims(claims), auth_type=AuthType.USER_PROVIDED_ACCESS_TOKEN,
@@ -853,9 +918,9 @@ def _sign_in(env: GraphEnvironment, http: httpx.Client, secrets: list[str], *,
                           secrets=secrets, on_close=forget_user)
 
     # ---- app-only: secret or certificate (given directly or through environment variables)
-    if isinstance(client_secret, ClientSecretCredential):
+    if isinstance(client_secret, ClientSecretPair):
         if client_id and client_id != client_secret.client_id:
-            raise BindingError("client_id differs from the ClientSecretCredential's client id.",
+            raise BindingError("client_id differs from the ClientSecretPair's client id.",
                                parameter="ClientId", expected=client_secret.client_id,
                                value=client_id)
         client_id, client_secret = client_secret.client_id, client_secret.client_secret

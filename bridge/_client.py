@@ -61,12 +61,13 @@ import time
 import uuid
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
-from typing import Any, Callable, Mapping, Optional, Union
+from typing import TYPE_CHECKING, Any, Callable, Mapping, Optional, Union
 
 import httpx
 
-from ._auth import MISSING_AUTH_CONTEXT, Connection, get_connection
-from ._environments import GraphEnvironment
+from ._auth import Connection, credential_connection, get_connection
+from ._caller import missing_auth_context
+from ._environments import DEFAULT_ENVIRONMENT, GraphEnvironment, get_environment
 from ._exceptions import (AuthenticationError, BindingError, BridgeError, GraphError,
                           NetworkError, RetryExhaustedError, TimeoutError_, TransportError)
 from ._redact import redact
@@ -76,9 +77,12 @@ from ._transport import (GraphResponse, build_http_client, graph_error_from_resp
                          http_logger, log_exchange, map_exceptions, request_maybe_sent,
                          status_name)
 
+if TYPE_CHECKING:
+    from ._credentials import TokenCredential
+
 __all__ = ["GraphClient", "RequestContext", "get_default_client", "set_request_context",
            "get_request_context", "reset_request_context", "select_profile", "get_profile",
-           "find_created", "values_match", "DEFAULT_CLIENT_TIMEOUT"]
+           "find_created", "values_match", "connection_for_credential", "DEFAULT_CLIENT_TIMEOUT"]
 
 #: Set-MgRequestContext's ClientTimeout default: 300 s (the SDK's Constants.ClientTimeout).
 DEFAULT_CLIENT_TIMEOUT = 300.0
@@ -254,6 +258,29 @@ def get_profile() -> str:
 
 # --------------------------------------------------------------------------- the client
 
+def connection_for_credential(credential: object, environment: Union[str, GraphEnvironment, None],
+                              connection: Optional[Connection], *,
+                              asynchronous: bool = False) -> Connection:
+    """The connection a client given ``credential=`` owns (see :class:`GraphClient`)."""
+    if connection is not None:
+        raise BindingError("Give a connection or a credential, not both.",
+                           parameter="Credential", expected="connection or credential")
+    if not callable(getattr(credential, "get_token", None)):
+        raise BindingError("credential must follow azure-core's TokenCredential protocol "
+                           "(a get_token(*scopes) method); got "
+                           f"{type(credential).__name__}.", parameter="Credential",
+                           expected="an object with get_token(*scopes)",
+                           value=type(credential).__name__)
+    env = environment if isinstance(environment, GraphEnvironment) \
+        else get_environment(environment or DEFAULT_ENVIRONMENT)
+    http = build_http_client(env.ssl_context(), timeout=DEFAULT_CLIENT_TIMEOUT)
+    try:
+        return credential_connection(credential, env, http, asynchronous=asynchronous)
+    except BaseException:
+        http.close()
+        raise
+
+
 class _Outcome:
     """Why an attempt did not produce a final answer."""
 
@@ -285,18 +312,28 @@ class GraphClient:
         transport: an httpx transport to use instead of the network (tests); the
             client then owns a separate httpx client.
         sleep: the function used to wait between retries (tests).
+        credential: instead of a connection, any azure-core ``TokenCredential``
+            (``get_token(*scopes)``); the client then owns a connection of its own,
+            closed with it.
+        environment: the environment for ``credential`` (name or object, default Global).
     """
 
     def __init__(self, connection: Optional[Connection] = None, *,
+                 credential: Optional["TokenCredential"] = None,
+                 environment: Union[str, GraphEnvironment, None] = None,
                  api_version: str = DEFAULT_API_VERSION, max_retry: int = 3,
                  retry_delay: float = 3.0, max_retry_time: float = 180.0,
                  timeout: float = DEFAULT_CLIENT_TIMEOUT,
                  transport: Optional[httpx.BaseTransport] = None,
                  sleep: Callable[[float], None] = time.sleep) -> None:
+        self._owns_connection = False
+        if credential is not None:
+            connection = connection_for_credential(credential, environment, connection)
+            self._owns_connection = True
         if connection is None:
             connection = get_connection()
         if connection is None or connection.closed:
-            raise AuthenticationError(MISSING_AUTH_CONTEXT)
+            raise AuthenticationError(missing_auth_context())
         if api_version not in API_VERSIONS:
             raise BindingError(f"Unknown API version {api_version!r}; use one of "
                                f"{', '.join(API_VERSIONS)}.", parameter="ApiVersion",
@@ -331,6 +368,8 @@ class GraphClient:
         """Close the HTTP client if this client owns it (the connection's stays open)."""
         if self._owns_http:
             self._http.close()
+        if self._owns_connection:
+            self.connection.disconnect()
 
     def __enter__(self) -> "GraphClient":
         return self
@@ -560,13 +599,14 @@ def get_default_client() -> GraphClient:
     """The :class:`GraphClient` for the default connection, profile and request context.
 
     Raises:
-        AuthenticationError: "Authentication needed. Please call Connect-MgGraph." when
-            :func:`bridge.connect` has not been called (or after :func:`bridge.disconnect`).
+        AuthenticationError: "Authentication needed. Please call bridge.connect(...) first"
+            (from PowerShell: "... Please call Connect-MgGraph.") when :func:`bridge.connect`
+            has not been called (or after :func:`bridge.disconnect`).
     """
     global _cached_client
     connection = get_connection()
     if connection is None or connection.closed:
-        raise AuthenticationError(MISSING_AUTH_CONTEXT)
+        raise AuthenticationError(missing_auth_context())
     settings = get_request_context()
     key = (id(connection), connection, settings, get_profile())
     with _client_lock:

@@ -10,7 +10,8 @@ OS errors) are translated at a single seam and chained with ``from exc``::
     │   └── ParameterSetError  the parameter set cannot be resolved
     ├── AuthenticationError    no connection, or the identity provider said no
     ├── TransportError         the request did not get a Graph answer
-    │   ├── TimeoutError_      connect/read/write/pool timed out
+    │   ├── BridgeTimeoutError connect/read/write/pool timed out (also a built-in
+    │   │                      TimeoutError; ``TimeoutError_`` is its old name)
     │   ├── NetworkError       connection refused, reset, dropped, TLS failure
     │   └── RetryExhaustedError  throttled/unavailable until the retry budget ran out
     ├── GraphError             Graph answered with an OData error envelope
@@ -32,6 +33,7 @@ __all__ = [
     "ParameterSetError",
     "AuthenticationError",
     "TransportError",
+    "BridgeTimeoutError",
     "TimeoutError_",
     "NetworkError",
     "RetryExhaustedError",
@@ -109,11 +111,15 @@ class TransportError(BridgeError):
     category = "ConnectionError"
 
 
-class TimeoutError_(TransportError):
-    """A connect, read, write or pool timeout expired."""
+class BridgeTimeoutError(TransportError, TimeoutError):
+    """A connect, read, write or pool timeout expired (``except TimeoutError`` catches it)."""
 
     error_id = "Timeout"
     category = "OperationTimeout"
+
+
+#: The name before 0.2; kept so existing ``except bridge.TimeoutError_`` keeps working.
+TimeoutError_ = BridgeTimeoutError
 
 
 class NetworkError(TransportError):

@@ -1,15 +1,17 @@
 """The request a call would send: method, path, headers and the exact JSON body.
 
 A :class:`GraphRequest` is what binding produces and what a transport sends.
-It is independent of any connection: the path is relative to the Graph
-endpoint and API version (``/applications/{id}/synchronization/jobs``), and
-:meth:`GraphRequest.url` joins it with a concrete base.
+The path is relative to the Graph endpoint and API version
+(``/applications/{id}/synchronization/jobs``); the request also carries the
+endpoint and version the call would use, which :func:`bridge._api.invoke` fills
+in from the client, connection and profile (``what_if=True`` shows them), so
+:meth:`GraphRequest.url` is the URL the call would really send to.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Mapping, Optional
 from urllib.parse import quote
 
@@ -51,6 +53,8 @@ class GraphRequest:
         headers: extra headers (``Content-Type`` is implied by a body).
         parameter_set: the parameter set the call resolved to.
         warnings: binding warnings (unknown keys kept as additional properties).
+        endpoint: the Graph endpoint the call targets (``https://graph.microsoft.com``).
+        api_version: the API version the call targets (``v1.0`` or ``beta``).
     """
 
     method: str
@@ -59,19 +63,25 @@ class GraphRequest:
     headers: Mapping[str, str] = field(default_factory=dict)
     parameter_set: Optional[str] = None
     warnings: tuple[str, ...] = ()
+    endpoint: str = DEFAULT_GRAPH_ENDPOINT
+    api_version: str = DEFAULT_API_VERSION
+
+    def targeting(self, endpoint: str, api_version: str) -> "GraphRequest":
+        """The same request aimed at another endpoint and API version."""
+        return replace(self, endpoint=endpoint, api_version=api_version)
 
     @property
     def content(self) -> bytes:
         """The exact bytes that go on the wire (empty without a body)."""
         return b"" if self.body is None else encode_json(self.body)
 
-    def url(self, endpoint: str = DEFAULT_GRAPH_ENDPOINT,
-            api_version: str = DEFAULT_API_VERSION) -> str:
-        """The absolute URL against a Graph endpoint and API version."""
-        return f"{endpoint.rstrip('/')}/{api_version}{self.path}"
+    def url(self, endpoint: Optional[str] = None, api_version: Optional[str] = None) -> str:
+        """The absolute URL: the request's own target, or the endpoint and version given."""
+        base = (endpoint or self.endpoint).rstrip("/")
+        return f"{base}/{api_version or self.api_version}{self.path}"
 
-    def to_dict(self, endpoint: str = DEFAULT_GRAPH_ENDPOINT,
-                api_version: str = DEFAULT_API_VERSION) -> dict[str, Any]:
+    def to_dict(self, endpoint: Optional[str] = None,
+                api_version: Optional[str] = None) -> dict[str, Any]:
         """A JSON-ready view, as ``what_if`` / ``-WhatIf`` show it."""
         headers = dict(self.headers)
         if self.body is not None:

@@ -17,6 +17,7 @@ import tempfile
 import threading
 from typing import Any, Callable, Mapping, Optional
 
+from bridge._caller import powershell_caller
 from bridge._exceptions import BindingError, ProtocolError
 from bridge._version import __version__
 
@@ -62,17 +63,6 @@ def _op_hello(args: Mapping[str, Any], ctx: "_Call") -> Any:
             "pid": os.getpid(), "ops": sorted(OPS)}
 
 
-def _endpoint() -> tuple[str, str]:
-    """The Graph endpoint of the current connection (Global when none) and the API version."""
-    from bridge._auth import get_connection
-    from bridge._client import get_profile
-    from bridge._environments import DEFAULT_ENVIRONMENT, get_environment
-    conn = get_connection()
-    env = conn.environment if conn is not None and not conn.closed \
-        else get_environment(DEFAULT_ENVIRONMENT)
-    return env.graph_endpoint, get_profile()
-
-
 def _op_invoke(args: Mapping[str, Any], ctx: "_Call") -> Any:
     from bridge._api import invoke
     from bridge._request import GraphRequest, encode_json
@@ -85,8 +75,7 @@ def _op_invoke(args: Mapping[str, Any], ctx: "_Call") -> Any:
     request = invoke(decode_value(dict(parameters)), what_if=True, emit_warnings=False)
     assert isinstance(request, GraphRequest)
     ctx.warnings.extend(request.warnings)
-    endpoint, api_version = _endpoint()
-    described = request.to_dict(endpoint, api_version)
+    described = request.to_dict()  # the URL the call would use (see bridge._api.invoke)
     described["bodyText"] = encode_json(request.body).decode("utf-8") \
         if request.body is not None else None
     if what_if:
@@ -318,12 +307,13 @@ def dispatch(message: Mapping[str, Any], emit: Optional[Emit] = None) -> dict[st
     call = _Call(emit)
     debug: list[str] = []
     try:
-        if message.get("debug"):
-            from bridge._transport import capture_http_debug
-            with capture_http_debug() as debug:
+        with powershell_caller():  # messages name Connect-MgGraph, not bridge.connect(...)
+            if message.get("debug"):
+                from bridge._transport import capture_http_debug
+                with capture_http_debug() as debug:
+                    result = handler(args, call)
+            else:
                 result = handler(args, call)
-        else:
-            result = handler(args, call)
     except Exception as exc:  # every failure becomes a structured error
         return _response(message_id, False, error=error_to_dict(exc), warnings=call.warnings,
                          verbose=call.verbose, debug=list(debug), messages=call.messages)

@@ -8,7 +8,7 @@ The shim does not interpret errors: it builds the ErrorRecord from what
     BindingError            BindingError             InvalidArgument
     SpecError               SpecError                InvalidData
     AuthenticationError     AuthenticationError      AuthenticationError
-    TimeoutError_           Timeout                  OperationTimeout
+    BridgeTimeoutError      Timeout                  OperationTimeout
     RetryExhaustedError     RetryExhausted           LimitsExceeded
     NetworkError            NetworkError             ConnectionError
     TransportError          TransportError           ConnectionError

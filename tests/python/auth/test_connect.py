@@ -14,9 +14,10 @@ from typing import Any
 import pytest
 
 import bridge._auth as auth
-from bridge._auth import (AccessToken, AuthType, ClientSecretCredential, Connection,
+from bridge._auth import (AccessToken, AuthType, ClientSecretPair, Connection,
                           ContextScope, TokenCredentialType, TokenProvider, connect,
                           disconnect, get_context)
+from bridge._caller import powershell_caller
 from bridge._client import GraphClient, get_default_client
 from bridge._environments import add_environment, remove_environment
 from bridge._exceptions import (AuthenticationError, BindingError, NetworkError,
@@ -63,7 +64,7 @@ def test_client_secret(emu: Emulator, info: Any, emu_env_name: str) -> None:
 
 
 def test_client_secret_credential_object(emu: Emulator, info: Any, emu_env_name: str) -> None:
-    credential = ClientSecretCredential(info.client_id, info.client_secret)
+    credential = ClientSecretPair(info.client_id, info.client_secret)
     assert info.client_secret not in repr(credential)
     conn = connect(tenant_id=info.tenant_id, client_secret=credential, environment=emu_env_name)
     assert conn.context.client_id == info.client_id
@@ -100,9 +101,22 @@ def test_not_connected(emu: Emulator) -> None:
     assert get_context() is None
     with pytest.raises(AuthenticationError) as excinfo:
         get_default_client()
-    assert str(excinfo.value) == "Authentication needed. Please call Connect-MgGraph."
-    with pytest.raises(AuthenticationError, match="Connect-MgGraph"):
+    # A Python caller is told the Python call to make; a PowerShell one, the cmdlet.
+    assert str(excinfo.value) == ("Authentication needed. Please call bridge.connect(...) first, "
+                                  "or pass client=GraphClient(credential=...).")
+    with pytest.raises(AuthenticationError, match=r"bridge\.connect\(\.\.\.\)"):
         GraphClient()
+    with powershell_caller(), pytest.raises(AuthenticationError) as excinfo:
+        get_default_client()
+    assert str(excinfo.value) == "Authentication needed. Please call Connect-MgGraph."
+
+
+def test_protocol_errors_name_the_cmdlet(emu: Emulator) -> None:
+    from bridge.protocol import dispatch
+    disconnect()
+    answer = dispatch({"v": 1, "id": 1, "op": "invoke", "args": {
+        "parameters": {"ApplicationId": "a", "TemplateId": "t"}, "whatIf": False}})
+    assert answer["error"]["message"] == "Authentication needed. Please call Connect-MgGraph."
 
 
 def test_disconnect_and_reconnect(emu: Emulator, info: Any, emu_env_name: str) -> None:

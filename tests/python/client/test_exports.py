@@ -9,7 +9,8 @@ import inspect
 import pytest
 
 MODULES = ["bridge._redact", "bridge._environments", "bridge._retry", "bridge._transport",
-           "bridge._auth", "bridge._managed_identity", "bridge._client"]
+           "bridge._auth", "bridge._managed_identity", "bridge._client", "bridge._credentials",
+           "bridge._caller"]
 
 
 @pytest.mark.parametrize("name", MODULES)
