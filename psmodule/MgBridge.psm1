@@ -84,10 +84,10 @@ function Get-BridgeScriptBundle {
     # all (see the header), written atomically on first use and reused while the sources are
     # unchanged; or, when the cache folder cannot be written, the files themselves.
     param([Parameter(Mandatory)][string]$Name, [Parameter(Mandatory)][string[]]$Folders)
+    $bundle = [System.IO.Path]::Combine($script:BridgeCache, "MgBridge.$Name.$script:BridgeStamp.ps1")
+    if (-not $script:BridgeCacheProblem -and [System.IO.File]::Exists($bundle)) { return $bundle }
     $files = @(Get-BridgeSourceFile -Folders $Folders -Pattern '*.ps1')
     if ($script:BridgeCacheProblem) { return $files }
-    $bundle = [System.IO.Path]::Combine($script:BridgeCache, "MgBridge.$Name.$script:BridgeStamp.ps1")
-    if ([System.IO.File]::Exists($bundle)) { return $bundle }
     $text = [System.Text.StringBuilder]::new()
     foreach ($file in $files) {
         $relative = [System.IO.Path]::GetRelativePath($script:ModuleRoot, $file)
@@ -112,9 +112,9 @@ function Import-BridgeAssembly {
     # Private: compile-once, load-always (see the header). Regenerating or editing the C#
     # means a new DLL (Get-BridgeSourceStamp); a session that already loaded the old one
     # must be restarted to see the change.
-    $sources = @(Get-BridgeSourceFile -Folders 'custom', 'generated' -Pattern '*.cs')
     $dll = [System.IO.Path]::Combine($script:BridgeCache, "MgBridge.Models.$script:BridgeStamp.dll")
-    if (-not $script:BridgeCacheProblem -and -not [System.IO.File]::Exists($dll)) {
+    if (-not [System.IO.File]::Exists($dll)) {
+        $sources = @(Get-BridgeSourceFile -Folders 'custom', 'generated' -Pattern '*.cs')
         # Compile to a private name, then move into place: two sessions importing at
         # once must never load a half-written DLL, and a failed write leaves nothing.
         $temp = [System.IO.Path]::Combine($script:BridgeCache, "MgBridge.Models.$script:BridgeStamp.$PID.tmp.dll")
