@@ -71,7 +71,7 @@ __all__ = ["AccessToken", "TokenProvider", "Context", "Connection", "ClientSecre
            "AuthType", "TokenCredentialType", "ContextScope", "connect", "disconnect",
            "get_context", "get_connection", "CERT_STORE_ENV_VAR", "DEFAULT_CERT_STORE",
            "POWERSHELL_CLIENT_ID", "MISSING_AUTH_CONTEXT", "token_claims", "cert_store_path",
-           "credential_connection", "is_token_credential"]
+           "credential_connection", "credential_context", "is_token_credential"]
 
 logger = logging.getLogger("bridge.auth")
 
@@ -760,29 +760,38 @@ def credential_connection(credential: object, env: GraphEnvironment, http: httpx
                           asynchronous: bool = False) -> "Connection":
     """A :class:`Connection` whose tokens come from an azure-core-style credential.
 
-    The sync form asks for the first token now, as every sign-in does (fail at
-    connect, not at the first call); ``asynchronous=True`` (``bridge.aio``)
-    defers it to the first request and leaves the context's claims empty.
+    A sync credential is asked for the first token now, as every sign-in does
+    (fail at connect, not at the first call). An async credential
+    (``AsyncTokenCredential``), or ``asynchronous=True``, gives a connection for
+    ``bridge.aio`` whose first token is awaited there (:func:`bridge.aio.connect`
+    then fills in the context with :func:`credential_context`).
     """
-    from ._credentials import AsyncCredentialTokenProvider, CredentialTokenProvider
+    from ._credentials import (AsyncCredentialTokenProvider, CredentialTokenProvider,
+                               is_async_credential)
     wanted = [env.qualify_scope(s) for s in scopes] if scopes else [env.scope]
     provider: Any
-    claims: dict[str, Any] = {}
-    if asynchronous:
+    token: Optional[AccessToken] = None
+    if asynchronous or is_async_credential(credential):
         provider = AsyncCredentialTokenProvider(credential, wanted)
     else:
         provider = CredentialTokenProvider(credential, wanted)  # type: ignore[arg-type]
-        claims = token_claims(provider.get_token().token)
-    delegated = bool(claims.get("scp"))
-    context = Context(
+        token = provider.get_token()
+    context = credential_context(token, wanted, env, context_scope)
+    return Connection(context, env, provider, http)
+
+
+def credential_context(token: Optional[AccessToken], scopes: Sequence[str], env: GraphEnvironment,
+                       context_scope: Optional[ContextScope] = None) -> Context:
+    """Get-MgContext's view of a credential sign-in, from its token's claims when known."""
+    claims = token_claims(token.token) if token is not None else {}
+    return Context(
         client_id=claims.get("appid") or claims.get("azp"), tenant_id=claims.get("tid"),
-        scopes=_scopes_from_claims(claims) or tuple(wanted),
-        auth_type=AuthType.DELEGATED if delegated else AuthType.APP_ONLY,
+        scopes=_scopes_from_claims(claims) or tuple(scopes),
+        auth_type=AuthType.DELEGATED if claims.get("scp") else AuthType.APP_ONLY,
         token_credential_type=TokenCredentialType.TOKEN_CREDENTIAL,
         account=claims.get("upn") or claims.get("preferred_username"),
         app_name=claims.get("app_displayname"),
         context_scope=context_scope or ContextScope.PROCESS, environment=env.name)
-    return Connection(context, env, provider, http)
 
 
 def _require(value: Optional[str], name: str, why: str) -> str:

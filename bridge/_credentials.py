@@ -22,6 +22,7 @@ not asked on every request). After a 401 the token is asked for again once.
 from __future__ import annotations
 
 import asyncio
+import inspect
 import threading
 from typing import Any, Awaitable, Optional, Protocol, Sequence, runtime_checkable
 
@@ -30,7 +31,8 @@ from ._exceptions import AuthenticationError
 from ._redact import redact
 
 __all__ = ["AccessTokenLike", "TokenCredential", "AsyncTokenCredential",
-           "CredentialTokenProvider", "AsyncCredentialTokenProvider", "is_token_credential"]
+           "CredentialTokenProvider", "AsyncCredentialTokenProvider", "is_token_credential",
+           "is_async_credential"]
 
 _REFRESH_MARGIN = 300.0  # the same five minutes msal keeps in hand
 
@@ -122,7 +124,15 @@ class AsyncCredentialTokenProvider:
     def __repr__(self) -> str:
         return f"<AsyncCredentialTokenProvider {type(self.credential).__name__}>"
 
-    async def get_token(self, force_refresh: bool = False) -> AccessToken:
+    def get_token(self, force_refresh: bool = False) -> AccessToken:
+        """Sync callers cannot await the credential: a clear error instead of a hang."""
+        raise AuthenticationError(
+            f"This connection signs in with an async credential ({type(self.credential).__name__});"
+            " use bridge.aio (await bridge.aio.new_application_synchronization_job(...)) or pass "
+            "a sync credential.")
+
+    async def aget_token(self, force_refresh: bool = False) -> AccessToken:
+        """A valid token, asked of the credential when none is cached or it nearly expired."""
         if self._lock is None:
             self._lock = asyncio.Lock()  # made in the running loop
         async with self._lock:
@@ -130,15 +140,18 @@ class AsyncCredentialTokenProvider:
             if token is None or force_refresh or token.expires_within(_REFRESH_MARGIN):
                 get = getattr(self.credential, "get_token")
                 try:
-                    if asyncio.iscoroutinefunction(get):
+                    if is_async_credential(self.credential):
                         result = await get(*self.scopes)
-                    else:
+                    else:  # a sync credential may block on the network: not on the loop
                         result = await asyncio.to_thread(get, *self.scopes)
-                        if asyncio.iscoroutine(result):  # a get_token returning an awaitable
-                            result = await result
                 except AuthenticationError:
                     raise
                 except Exception as exc:
                     raise _failed(self.credential, exc) from exc
                 token = self._token = _checked(result, self.credential)
             return token
+
+
+def is_async_credential(credential: object) -> bool:
+    """True when ``credential.get_token`` is a coroutine function (AsyncTokenCredential)."""
+    return inspect.iscoroutinefunction(getattr(credential, "get_token", None))

@@ -7,6 +7,11 @@ it through the spec: ``job.schedule.interval`` is a ``timedelta``,
 snake_case of Graph's JSON names; keys the spec does not know are kept in
 :attr:`GraphModel.additional_properties` and in :meth:`GraphModel.to_dict`.
 
+Each Graph type has a generated subclass (``bridge/_generated/models.py``)
+with a typed property per key, so type checkers know ``job.schedule.interval``
+is ``timedelta | str | None`` and reject a misspelt attribute; keys Graph
+sends that the spec does not know stay reachable at run time.
+
 Usage::
 
     job = SynchronizationJob({"id": "scim.1.2", "schedule": {"interval": "PT40M"}})
@@ -19,27 +24,31 @@ from __future__ import annotations
 
 import copy
 import re
-from typing import Any, Iterator, Mapping, Optional
+from typing import TYPE_CHECKING, Any, Iterator, Mapping, Optional
 
 from ._spec import ModelSpec, PropertySpec, load_spec, snake_case
 from ._values import parse_datetime, parse_duration_ticks, ticks_to_timedelta
 
-__all__ = ["GraphModel", "SynchronizationJob"]
+__all__ = ["GraphModel", "SynchronizationJob", "register_classes", "JsonPath"]
 
 JsonPath = tuple[str, ...]
+
+# (model key, JSON path of the nested group or ()) -> the generated class for it.
+_classes: dict[tuple[str, JsonPath], type["GraphModel"]] = {}
+
+
+def register_classes(classes: Mapping[tuple[str, JsonPath], type["GraphModel"]]) -> None:
+    """Called by the generated module: which class wraps each model and nested group."""
+    _classes.update(classes)
+
+
+def _wrap(data: Mapping[str, Any], model: str, prefix: JsonPath = ()) -> "GraphModel":
+    return _classes.get((model, prefix), GraphModel)(data, model, prefix)
 
 
 def _camel(name: str) -> str:
     head, *rest = name.split("_")
     return head + "".join(part[:1].upper() + part[1:] for part in rest)
-
-
-def _str_or_none(value: Any) -> Optional[str]:
-    return value if isinstance(value, str) else None
-
-
-def _model_or_none(value: Any) -> Optional["GraphModel"]:
-    return value if isinstance(value, GraphModel) else None
 
 
 class GraphModel:
@@ -86,7 +95,7 @@ class GraphModel:
         t = prop.item_type
         try:
             if prop.is_model and isinstance(value, Mapping):
-                return GraphModel(value, t)
+                return _wrap(value, t)
             if t == "datetime" and isinstance(value, str):
                 return parse_datetime(value)
             if t == "timespan" and isinstance(value, str):
@@ -96,9 +105,8 @@ class GraphModel:
         return value
 
     # -- attribute access ----------------------------------------------------------
-    def __getattr__(self, name: str) -> Any:
-        if name.startswith("_"):
-            raise AttributeError(name)
+    def _get(self, name: str) -> Any:
+        """The value of attribute ``name`` (snake_case of the JSON key), converted by the spec."""
         key = _camel(name)
         depth = len(self._prefix)
         for p in self._level():
@@ -107,10 +115,18 @@ class GraphModel:
             if len(p.json_path) == depth + 1:
                 return self._convert(self._data.get(key), p)
             sub = self._data.get(key)
-            return None if sub is None else GraphModel(sub, self._model.key, self._prefix + (key,))
+            return None if sub is None else _wrap(sub, self._model.key, self._prefix + (key,))
         if key in self._data:
             return self._data[key]
         raise AttributeError(f"{type(self).__name__} has no attribute {name!r}")
+
+    if not TYPE_CHECKING:
+        # Keys the spec does not know stay reachable at run time (``job.new_graph_key``);
+        # hidden from type checkers, so a misspelt attribute is an error there.
+        def __getattr__(self, name: str) -> Any:
+            if name.startswith("_"):
+                raise AttributeError(name)
+            return self._get(name)
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError("Graph results are read-only; use to_dict() for a mutable copy")
@@ -147,7 +163,7 @@ class GraphModel:
 
     def __repr__(self) -> str:
         name = type(self).__name__
-        if self._prefix:
+        if self._prefix and type(self) is GraphModel:
             graph_type = self._model.groups.get(".".join(self._prefix), "")
             name = re.sub(r"^microsoft\.graph\.", "", graph_type) or name
         shown = ", ".join(f"{k}={v!r}" for k, v in self._data.items()
@@ -155,44 +171,5 @@ class GraphModel:
         return f"{name}({shown})"
 
 
-class SynchronizationJob(GraphModel):
-    """A synchronizationJob as Graph returned it (``microsoft.graph.synchronizationJob``)."""
-
-    __slots__ = ()
-    _default_model = "synchronizationJob"
-
-    def __init__(self, data: Mapping[str, Any]) -> None:
-        super().__init__(data, "synchronizationJob")
-
-    # Typed shortcuts for the top level (the rest is reachable by attribute).
-    @property
-    def id(self) -> Optional[str]:
-        """The job id Graph assigned (``{templateId}.{hex}.{hex}``)."""
-        return _str_or_none(self._data.get("id"))
-
-    @property
-    def template_id(self) -> Optional[str]:
-        """The synchronization template the job was created from."""
-        return _str_or_none(self._data.get("templateId"))
-
-    @property
-    def schedule(self) -> Optional[GraphModel]:
-        """``expiration`` (datetime), ``interval`` (timedelta), ``state`` (str)."""
-        return _model_or_none(self.__getattr__("schedule"))
-
-    @property
-    def schema(self) -> Optional[GraphModel]:
-        """The synchronizationSchema: ``directories``, ``synchronization_rules``, ..."""
-        return _model_or_none(self.__getattr__("schema"))
-
-    @property
-    def status(self) -> Optional[GraphModel]:
-        """The synchronizationStatus: ``code``, ``last_execution``, ``quarantine``, ..."""
-        return _model_or_none(self.__getattr__("status"))
-
-    @property
-    def synchronization_job_settings(self) -> Optional[list[GraphModel]]:
-        """Settings as keyValuePair objects (``name``, ``value``)."""
-        value: Optional[list[GraphModel]] = self.__getattr__("synchronization_job_settings")
-        return value
-
+# The generated typed classes register themselves; SynchronizationJob is the root.
+from ._generated.models import SynchronizationJob  # noqa: E402

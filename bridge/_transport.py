@@ -46,7 +46,8 @@ from ._redact import redact, redact_headers
 from ._version import __version__
 
 __all__ = ["map_exceptions", "request_maybe_sent", "GraphResponse", "MsalHttpClient",
-           "build_http_client", "graph_error_from_response", "capture_http_debug",
+           "build_http_client", "http_client_options", "graph_error_from_response",
+           "capture_http_debug",
            "format_request_log", "format_response_log", "status_name", "USER_AGENT",
            "http_logger", "auth_logger", "MAX_LOGGED_BODY", "log_exchange"]
 
@@ -385,10 +386,14 @@ def build_http_client(ssl_context: ssl.SSLContext, *, timeout: float = 300.0,
     CAs); ``trust_env`` stays on for proxy variables, and because ``verify`` is
     an explicit SSLContext, ``SSL_CERT_FILE`` cannot replace it.
     """
-    return httpx.Client(verify=ssl_context, timeout=httpx.Timeout(timeout),
-                        transport=transport, follow_redirects=False, trust_env=True,
-                        headers={"User-Agent": USER_AGENT},
-                        limits=httpx.Limits(max_connections=20, max_keepalive_connections=10))
+    return httpx.Client(transport=transport, **http_client_options(ssl_context, timeout))
+
+
+def http_client_options(ssl_context: ssl.SSLContext, timeout: float) -> dict[str, Any]:
+    """The settings of every Graph HTTP client, sync (above) or async (``bridge.aio``)."""
+    return {"verify": ssl_context, "timeout": httpx.Timeout(timeout), "follow_redirects": False,
+            "trust_env": True, "headers": {"User-Agent": USER_AGENT},
+            "limits": httpx.Limits(max_connections=20, max_keepalive_connections=10)}
 
 
 class MsalHttpClient:

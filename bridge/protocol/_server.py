@@ -3,9 +3,9 @@
 Each request runs on its own thread, so the reader stays free for ``cancel``:
 a cancel answers the target request at once with an OperationStopped error
 and drops its late result (the HTTP call cannot be interrupted safely, but
-the caller gets control back and the session's state survives). Requests of
-one PowerShell session arrive one at a time, so threads only overlap when a
-cancelled call is still finishing.
+the caller gets control back and the session's state survives). Requests from
+the runspaces of one pwsh process overlap: the shim multiplexes them by request
+id over this one helper, and each answer carries its request's id.
 
 Framing rules (see docs/protocol.md): UTF-8, ``\\n``-terminated lines, no
 line longer than :data:`MAX_LINE`; the helper's own stdout is the protocol

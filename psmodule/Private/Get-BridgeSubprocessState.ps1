@@ -12,8 +12,10 @@ function Get-BridgeSubprocessState {
           Info     pid, Python and protocol of that helper (for -Verbose lines)
           Journal  the replay journal (Add-BridgeJournalEntry, Restore-BridgeSession): a
                    List[object], itself the lock for its changes
-          Lock     the process-wide lock held for one request/response (Send-BridgeSubprocessMessage);
-                   not the initialization lock below, which is never held for long
+          Lock     the process-wide lock held while the helper is (re)started and its journal
+                   replayed (Send-BridgeSubprocessMessage); calls themselves run concurrently,
+                   multiplexed by request id. Not the initialization lock below.
+          Starting true while a helper is being started (other calls then wait on Lock)
         Created once, under the process-wide initialization lock; cached in this module instance.
     .OUTPUTS
         System.Collections.Hashtable (synchronized)
@@ -30,7 +32,7 @@ function Get-BridgeSubprocessState {
             $state = [System.AppDomain]::CurrentDomain.GetData('MgBridge.Subprocess.State')
             if ($null -eq $state) {
                 $state = [hashtable]::Synchronized(@{
-                        Helper = $null; Info = $null; Lock = [object]::new()
+                        Helper = $null; Info = $null; Lock = [object]::new(); Starting = $false
                         Journal = [System.Collections.Generic.List[object]]::new()
                     })
                 [System.AppDomain]::CurrentDomain.SetData('MgBridge.Subprocess.State', $state)

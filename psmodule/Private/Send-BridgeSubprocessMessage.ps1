@@ -4,41 +4,55 @@ function Send-BridgeSubprocessMessage {
         The subprocess transport: send one message to the helper and wait for its answer.
     .DESCRIPTION
         The helper is one per pwsh process, shared by every runspace (Get-BridgeSubprocessState).
-        Calls are serialized: the process-wide request lock is held from sending the
-        request to reading its answer, so one reader at a time takes lines off the pipe.
-        The lock is waited for, and the answer too, in 50 ms slices, so that Ctrl+C
-        (StopProcessing) can interrupt between them; after the request was sent the
-        finally block sends 'cancel' for it, the helper answers it with OperationStopped
-        at once and keeps serving, and the stale answer is skipped by id (ids are unique
-        per process, Get-BridgeRequestId) by whichever call reads next. Events for the
-        request (the device-code prompt) are shown as they come. A helper that is gone is
-        restarted before sending (the process-wide journal is replayed); a helper that
-        dies during the call yields a HelperExited error.
+        Calls are multiplexed by request id (ids are unique per process, Get-BridgeRequestId):
+        each call registers its id with the helper's reader, sends its line and waits for
+        the lines carrying its id, so calls from several runspaces are in flight at once
+        (the helper runs each request on a thread of its own). The answer is waited for in
+        50 ms slices, so that Ctrl+C (StopProcessing) can interrupt between them; after the
+        request was sent the finally block sends 'cancel' for it, the helper answers it
+        with OperationStopped at once and keeps serving, and the late answer is dropped.
+        Events for the request (the device-code prompt) are shown as they come.
+
+        The process-wide lock is held only to start the helper: a helper that is gone is
+        restarted before sending, and its journal replayed (Restore-BridgeSession) while
+        other runspaces' calls wait for it; a helper that dies during the call yields a
+        HelperExited error.
     #>
     [CmdletBinding()]
     param([Parameter(Mandatory)][System.Collections.IDictionary]$Message)
 
     $state = if ($null -ne $script:BridgeSubprocessState) { $script:BridgeSubprocessState } else { Get-BridgeSubprocessState }
-    $lock = $state.Lock
     $locked = $false
     $sent = $false
     $answered = $false
-    $helper = $null
     $id = $null
+    $helper = $state.Helper
     try {
-        # The lock is re-entrant: the replay of Restore-BridgeSession comes back here.
-        while (-not $locked) { $locked = [System.Threading.Monitor]::TryEnter($lock, 50) }
-
-        $helper = $state.Helper
-        if ($helper -and $helper.HasExited) {
-            $code = $helper.ExitCode
-            $state.Helper = $null
-            $helper.Dispose()
-            Start-BridgeHelper -Reason ("MgBridge: the Python helper (pid $($state.Info.Pid)) had exited " +
-                "(exit code $code); started a new one and restored this session's settings and connection.")
-            $helper = $state.Helper
-        } elseif (-not $helper) {
-            Start-BridgeHelper
+        if (-not $helper -or $state.Starting -or $helper.HasExited) {
+            # Start (or restart) under the lock. It is re-entrant: the replay of
+            # Restore-BridgeSession comes back here on the starting thread and goes on.
+            $lock = $state.Lock
+            while (-not $locked) { $locked = [System.Threading.Monitor]::TryEnter($lock, 50) }
+            if (-not $state.Starting) {
+                # Other runspaces' calls wait on the lock until the new helper has its session back.
+                $state.Starting = $true
+                try {
+                    $helper = $state.Helper
+                    if ($helper -and $helper.HasExited) {
+                        $code = $helper.ExitCode
+                        $state.Helper = $null
+                        $helper.Dispose()
+                        Start-BridgeHelper -Reason ("MgBridge: the Python helper (pid $($state.Info.Pid)) had exited " +
+                            "(exit code $code); started a new one and restored this session's settings and connection.")
+                    } elseif (-not $helper) {
+                        Start-BridgeHelper
+                    }
+                } finally {
+                    $state.Starting = $false
+                }
+                [System.Threading.Monitor]::Exit($lock)
+                $locked = $false
+            }
             $helper = $state.Helper
         }
 
@@ -46,12 +60,13 @@ function Send-BridgeSubprocessMessage {
         $Message['v'] = 1
         $Message['id'] = $id
         $line = [MgBridge.BridgeJson]::Encode($Message)
+        $helper.Expect($id)
         $sent = $helper.Send($line)
         $line = $null  # the text may hold a secret; drop the reference early
         while ($true) {
-            $text = if ($sent) { $helper.Receive(50) }
+            $text = if ($sent) { $helper.Receive($id, 50) }
             if ($null -eq $text) {
-                if ($sent -and -not $helper.Ended) { continue }
+                if ($sent -and -not $helper.Ended($id)) { continue }
                 $answered = $true
                 $description = $helper.ExitDescription()
                 if ([object]::ReferenceEquals($state.Helper, $helper)) { $state.Helper = $null }
@@ -69,7 +84,6 @@ function Send-BridgeSubprocessMessage {
                 return New-BridgeErrorResponse -Id $id -ErrorId 'ProtocolError' -Category 'ProtocolError' -Message (
                     "MgBridge could not read the helper's answer: $($_.Exception.InnerException.Message)")
             }
-            if ($response.id -ne $id) { continue }  # the late answer of a cancelled request
             if ($response.PSObject.Properties['event']) {
                 if ($response.event -eq 'prompt') { Write-Host $response.message }
                 continue
@@ -78,11 +92,14 @@ function Send-BridgeSubprocessMessage {
             return $response
         }
     } finally {
-        if ($sent -and -not $answered -and [object]::ReferenceEquals($state.Helper, $helper)) {
-            # Stopped (Ctrl+C): cancel the request; the helper answers nothing to this.
-            $null = $helper.Send('{"v":1,"op":"cancel","args":{"target":' + $id + '}}')
+        if ($null -ne $id -and $helper) {
+            $helper.Forget($id)
+            if ($sent -and -not $answered -and [object]::ReferenceEquals($state.Helper, $helper)) {
+                # Stopped (Ctrl+C): cancel the request; its late answer is dropped.
+                $null = $helper.Send('{"v":1,"op":"cancel","args":{"target":' + $id + '}}')
+            }
         }
-        if ($locked) { [System.Threading.Monitor]::Exit($lock) }
+        if ($locked) { [System.Threading.Monitor]::Exit($state.Lock) }
     }
 }
 

@@ -38,12 +38,14 @@ function Start-BridgeHelper {
         $helper = $null
         try {
             $helper = [MgBridge.HelperProcess]::new($candidate.Path, [string[]]@('-m', 'bridge.protocol'), $env, $null)
+            $helper.Expect(0)
             $null = $helper.Send('{"v":1,"id":0,"op":"hello"}')
             $line = $null
             $deadline = [datetime]::UtcNow.AddSeconds(60)
-            while ($null -eq $line -and -not $helper.Ended -and [datetime]::UtcNow -lt $deadline) { $line = $helper.Receive(50) }
+            while ($null -eq $line -and -not $helper.Ended(0) -and [datetime]::UtcNow -lt $deadline) { $line = $helper.Receive(0, 50) }
+            $helper.Forget(0)
             if ($null -eq $line) {
-                throw $(if ($helper.Ended) { 'the helper exited at start' } else { "no answer to 'hello' within 60 seconds" })
+                throw $(if ($helper.Ended(0)) { 'the helper exited at start' } else { "no answer to 'hello' within 60 seconds" })
             }
             $hello = [MgBridge.BridgeJson]::Decode($line)
             if (-not $hello.ok) { throw $hello.error.message }

@@ -442,14 +442,19 @@ namespace MgBridge
 
     /// <summary>
     /// The long-lived `python -m bridge.protocol` process and its pipes: one line per
-    /// message each way. A background thread reads stdout into a queue so that a
-    /// caller can wait in short slices and stay responsive to Ctrl+C.
+    /// message each way. Calls are multiplexed by request id: a caller registers its id
+    /// (Expect), sends, and waits on its own queue in short slices (so it stays responsive
+    /// to Ctrl+C); a background thread reads stdout and hands each line to the queue of
+    /// the id it carries, so calls from many runspaces overlap on the one helper. A line
+    /// for an id nobody waits for (the late answer of a cancelled call) is dropped.
     /// One per pwsh process, shared by every runspace (see Get-BridgeSubprocessState).
     /// </summary>
     public sealed class HelperProcess : IDisposable
     {
         private readonly Process _process;
-        private readonly BlockingCollection<string> _lines = new BlockingCollection<string>();
+        private readonly ConcurrentDictionary<long, BlockingCollection<string>> _waiting =
+            new ConcurrentDictionary<long, BlockingCollection<string>>();
+        private volatile bool _ended;
         private readonly ConcurrentQueue<string> _stderr = new ConcurrentQueue<string>();
         private readonly object _writeLock = new object();
         private const int StderrLines = 40;
@@ -541,7 +546,18 @@ namespace MgBridge
                 var output = _process.StandardOutput;
                 while ((line = output.ReadLine()) != null)
                 {
-                    _lines.Add(line);
+                    long? id = PeekId(line);
+                    if (id.HasValue && _waiting.TryGetValue(id.Value, out BlockingCollection<string> queue))
+                    {
+                        try
+                        {
+                            queue.Add(line);
+                        }
+                        catch (InvalidOperationException)
+                        {
+                            // Forgotten meanwhile: nobody waits for this answer any more.
+                        }
+                    }
                 }
             }
             catch (Exception)
@@ -550,7 +566,61 @@ namespace MgBridge
             }
             finally
             {
-                _lines.CompleteAdding();
+                _ended = true;
+                foreach (BlockingCollection<string> queue in _waiting.Values)
+                {
+                    queue.CompleteAdding();
+                }
+            }
+        }
+
+        /// <summary>The top-level "id" of a message line (a number), or null.</summary>
+        /// <remarks>Reads tokens only up to the id, which the helper writes near the start.</remarks>
+        private static long? PeekId(string line)
+        {
+            try
+            {
+                var reader = new Utf8JsonReader(Encoding.UTF8.GetBytes(line),
+                    new JsonReaderOptions { MaxDepth = 256 });
+                while (reader.Read())
+                {
+                    if (reader.CurrentDepth == 1 && reader.TokenType == JsonTokenType.PropertyName &&
+                        reader.ValueTextEquals("id"))
+                    {
+                        reader.Read();
+                        return reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out long id)
+                            ? id : (long?)null;
+                    }
+                    if (reader.CurrentDepth == 1 && reader.TokenType == JsonTokenType.PropertyName)
+                    {
+                        reader.Read();
+                        reader.Skip();
+                    }
+                }
+            }
+            catch (JsonException)
+            {
+            }
+            return null;
+        }
+
+        /// <summary>Route the lines carrying this request id to the caller (before sending it).</summary>
+        public void Expect(long id)
+        {
+            var queue = new BlockingCollection<string>();
+            _waiting[id] = queue;
+            if (_ended)
+            {
+                queue.CompleteAdding();
+            }
+        }
+
+        /// <summary>Stop routing lines for this id; a late line for it is dropped.</summary>
+        public void Forget(long id)
+        {
+            if (_waiting.TryRemove(id, out BlockingCollection<string> queue))
+            {
+                queue.CompleteAdding();
             }
         }
 
@@ -577,14 +647,27 @@ namespace MgBridge
             }
         }
 
-        /// <summary>The next line, or null after timeoutMs or at end of output (see Ended).</summary>
-        public string Receive(int timeoutMs)
+        /// <summary>
+        /// The next line for request id (an event or its answer), or null after timeoutMs, or
+        /// at once when the helper's output has ended (see Ended).
+        /// </summary>
+        public string Receive(long id, int timeoutMs)
         {
-            return _lines.TryTake(out string line, timeoutMs) ? line : null;
+            if (!_waiting.TryGetValue(id, out BlockingCollection<string> queue))
+            {
+                return null;
+            }
+            return queue.TryTake(out string line, timeoutMs) ? line : null;
         }
 
-        /// <summary>True once the helper's output has ended and every line was received.</summary>
-        public bool Ended => _lines.IsCompleted;
+        /// <summary>
+        /// True once no line can come for request id any more: the helper's output ended and
+        /// every line for the id was received (or the id is not expected).
+        /// </summary>
+        public bool Ended(long id)
+        {
+            return !_waiting.TryGetValue(id, out BlockingCollection<string> queue) || queue.IsCompleted;
+        }
 
         /// <summary>Why the helper is gone, for the error message (waits briefly for its exit code).</summary>
         public string ExitDescription()

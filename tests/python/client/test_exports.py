@@ -9,6 +9,7 @@ import inspect
 import pytest
 
 MODULES = ["bridge._redact", "bridge._environments", "bridge._retry", "bridge._transport",
+           "bridge.aio._client", "bridge.aio._api",
            "bridge._auth", "bridge._managed_identity", "bridge._client", "bridge._credentials",
            "bridge._caller"]
 

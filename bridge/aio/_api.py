@@ -1,0 +1,64 @@
+"""The call behind ``bridge.aio.new_application_synchronization_job`` and ``bridge.aio.connect``."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any, Mapping, Optional, Union
+
+from .. import _auth
+from .._api import bind_for
+from .._auth import Connection
+from .._credentials import AsyncCredentialTokenProvider
+from .._models import SynchronizationJob
+from .._request import GraphRequest
+from ._client import AsyncGraphClient, get_default_client
+
+__all__ = ["invoke", "connect", "disconnect"]
+
+
+async def invoke(parameters: Mapping[str, Any], *, what_if: bool = False,
+                 client: Optional[AsyncGraphClient] = None
+                 ) -> Union[SynchronizationJob, GraphRequest]:
+    """:func:`bridge._api.invoke`, awaiting the create (binding and what-if are the same)."""
+    request = bind_for(parameters, client)
+    if what_if:
+        return request
+    if client is None:
+        client = get_default_client()
+    return SynchronizationJob(await client.create(request))
+
+
+async def connect(**kwargs: Any) -> Connection:
+    """:func:`bridge.connect`, awaitable; the same parameters and the same default connection.
+
+    msal's sign-ins block, so they run in a worker thread. With an async
+    ``credential`` (``AsyncTokenCredential``) the first token is awaited here,
+    on the event loop, and the context filled in from it.
+
+    Raises:
+        as :func:`bridge.connect`.
+    """
+    conn = await asyncio.to_thread(_auth.connect, **kwargs)
+    provider = conn.token_provider
+    if isinstance(provider, AsyncCredentialTokenProvider):
+        try:
+            token = await provider.aget_token()
+        except BaseException:
+            if kwargs.get("set_default", True):
+                _auth.disconnect()
+            else:
+                conn.disconnect()
+            raise
+        conn.context = _auth.credential_context(token, provider.scopes, conn.environment,
+                                                conn.context.context_scope)
+    return conn
+
+
+async def disconnect() -> Optional[_auth.Context]:
+    """:func:`bridge.disconnect`, also closing this event loop's default async client."""
+    from . import _client
+    loop = asyncio.get_running_loop()
+    cached = _client._cached.pop(loop, None)
+    if cached is not None:
+        await cached[1].aclose()
+    return _auth.disconnect()
