@@ -15,7 +15,7 @@ Usage::
 """
 
 from . import _lean_imports  # noqa: F401  (first: before anything imports httpx)
-from ._api import BindingWarning
+from ._api import BindingWarning, OutcomeWarning
 from typing import Any as _Any
 
 from ._auth import (AccessToken, AuthType, ClientSecretPair, Connection, Context, ContextScope,
@@ -76,6 +76,7 @@ __all__ = [
     "GraphModel",
     "SynchronizationJob",
     "BindingWarning",
+    "OutcomeWarning",
     "BridgeError",
     "SpecError",
     "BindingError",

@@ -18,7 +18,7 @@ from ._request import GraphRequest
 if TYPE_CHECKING:  # the client pulls in httpx and msal; binding alone does not need them
     from ._client import GraphClient
 
-__all__ = ["invoke", "bind_for", "BindingWarning"]
+__all__ = ["invoke", "bind_for", "BindingWarning", "OutcomeWarning", "emit_outcome_warning"]
 
 
 class _Target(Protocol):
@@ -34,6 +34,16 @@ logger = logging.getLogger("bridge")
 
 class BindingWarning(UserWarning):
     """An input key was not a known property; it is sent as an additional property."""
+
+
+class OutcomeWarning(UserWarning):
+    """Graph's answer to a create was lost; the object returned was found by listing."""
+
+
+def emit_outcome_warning(message: str) -> None:
+    """Say an :class:`OutcomeWarning` through :mod:`warnings` and the ``bridge`` logger."""
+    logger.warning(message)
+    _warnings.warn(message, OutcomeWarning, stacklevel=5)
 
 
 def invoke(parameters: Mapping[str, Any], *, what_if: bool = False,
@@ -55,7 +65,8 @@ def invoke(parameters: Mapping[str, Any], *, what_if: bool = False,
     if client is None:
         from ._client import get_default_client
         client = get_default_client()
-    return SynchronizationJob(client.create(request))
+    warn = emit_outcome_warning if emit_warnings else None
+    return SynchronizationJob(client.create(request, warn=warn))
 
 
 def bind_for(parameters: Mapping[str, Any], client: Optional["_Target"],

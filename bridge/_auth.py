@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import datetime as _dt
 import inspect
 import json
@@ -50,8 +51,8 @@ import time
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
-from typing import (TYPE_CHECKING, Any, Callable, Mapping, Optional, Protocol, Sequence, Union,
-                    runtime_checkable)
+from typing import (TYPE_CHECKING, Any, Callable, Iterator, Mapping, Optional, Protocol,
+                    Sequence, Union, runtime_checkable)
 
 import httpx
 
@@ -464,14 +465,16 @@ def _normalise_thumbprint(value: str) -> str:
     return re.sub(r"[\s:]", "", value).upper()
 
 
-def cert_store_path() -> Path:
-    """The certificate folder: ``MGBRIDGE_CERT_STORE`` or ``~/.mgbridge/certs``."""
-    return Path(os.environ.get(CERT_STORE_ENV_VAR) or DEFAULT_CERT_STORE).expanduser()
+def cert_store_path(environ: Optional[Mapping[str, str]] = None) -> Path:
+    """The certificate folder: ``MGBRIDGE_CERT_STORE`` (of ``environ``, default the process's)
+    or ``~/.mgbridge/certs``."""
+    environ = os.environ if environ is None else environ
+    return Path(environ.get(CERT_STORE_ENV_VAR) or DEFAULT_CERT_STORE).expanduser()
 
 
 def _find_in_store(*, thumbprint: Optional[str], name: Optional[str],
-                   password: Optional[str]) -> _Certificate:
-    store = cert_store_path()
+                   password: Optional[str], environ: Mapping[str, str]) -> _Certificate:
+    store = cert_store_path(environ)
     wanted_thumb = _normalise_thumbprint(thumbprint) if thumbprint else None
     wanted_name = name.strip().lower() if name else None
     now = _dt.datetime.now(_dt.timezone.utc)
@@ -532,6 +535,11 @@ class Connection:
         self._secrets = tuple(secrets)
         self._on_close = on_close
         self._closed = False
+        # Calls in flight hold a lease (:meth:`lease`): a disconnect -- or a connect that
+        # replaces this connection -- lets them finish on it and releases it after the last.
+        self._lease_lock = threading.Lock()
+        self._leases = 0
+        self._released = False
 
     @property
     def closed(self) -> bool:
@@ -544,10 +552,31 @@ class Connection:
         return self.context.auth_type is not AuthType.USER_PROVIDED_ACCESS_TOKEN
 
     def get_token(self, force_refresh: bool = False) -> AccessToken:
-        """A valid access token (see :class:`TokenProvider`)."""
-        if self._closed:
+        """A valid access token (see :class:`TokenProvider`); also for a leased, closed one."""
+        if self._released or (self._closed and not self._leases):
             raise AuthenticationError(missing_auth_context())
         return self.token_provider.get_token(force_refresh=force_refresh)
+
+    @contextlib.contextmanager
+    def lease(self) -> Iterator["Connection"]:
+        """Hold the connection open for one call, even if it is disconnected meanwhile.
+
+        Raises:
+            AuthenticationError: the connection was already closed when the call began.
+        """
+        with self._lease_lock:
+            if self._closed:
+                raise AuthenticationError(missing_auth_context())
+            self._leases += 1
+        try:
+            yield self
+        finally:
+            with self._lease_lock:
+                self._leases -= 1
+                release = self._closed and not self._leases and not self._released
+                self._released = self._released or release
+            if release:
+                self._release()
 
     def to_dict(self) -> dict[str, Any]:
         """Get-MgContext's view."""
@@ -561,19 +590,26 @@ class Connection:
                 cache, as Disconnect-MgGraph does; False when a new connection replaces
                 this one and may still use them.
         """
-        if self._closed:
-            return
-        self._closed = True
+        with self._lease_lock:
+            if self._closed:
+                return
+            self._closed = True
+            release = not self._leases
+            self._released = release
         try:
             if self._on_close is not None and clear_cache:
                 self._on_close()
         finally:
-            close = getattr(self.token_provider, "close", None)
-            if callable(close):
-                close()
-            self.http_client.close()
-            for secret in self._secrets:
-                forget_secret(secret)
+            if release:  # else the last call in flight releases it (lease)
+                self._release()
+
+    def _release(self) -> None:
+        close = getattr(self.token_provider, "close", None)
+        if callable(close):
+            close()
+        self.http_client.close()
+        for secret in self._secrets:
+            forget_secret(secret)
 
     def __enter__(self) -> "Connection":
         return self
@@ -638,7 +674,7 @@ def connect(*, client_id: Optional[str] = None, tenant_id: Optional[str] = None,
             environment: Union[str, GraphEnvironment, None] = None,
             scopes: Optional[Sequence[str]] = None, token_cache_path: Optional[str] = None,
             context_scope: Union[str, ContextScope, None] = None, timeout: float = 100.0,
-            set_default: bool = True) -> Connection:
+            set_default: bool = True, environ: Optional[Mapping[str, str]] = None) -> Connection:
     """Sign in like Connect-MgGraph and return the :class:`Connection`.
 
     Parameters:
@@ -668,7 +704,10 @@ def connect(*, client_id: Optional[str] = None, tenant_id: Optional[str] = None,
             code, Process otherwise, as the SDK). Informational: persistence is
             chosen with ``token_cache_path``.
         timeout: seconds for each identity-provider request.
-        set_default: make this the default connection (replacing and closing the old one).
+        set_default: make this the default connection (replacing and closing the old one;
+            calls in flight on the old one finish on it).
+        environ: where ``environment_variable``, ``identity`` and the certificate store read
+            their variables (default ``os.environ``); the PowerShell shim passes its session's.
 
     Raises:
         ParameterSetError: no sign-in method, or more than one.
@@ -735,7 +774,8 @@ def connect(*, client_id: Optional[str] = None, tenant_id: Optional[str] = None,
                             device_code_timeout=device_code_timeout,
                             environment_variable=environment_variable, identity=identity,
                             scopes=scopes, token_cache_path=token_cache_path,
-                            context_scope=chosen_scope, timeout=timeout)
+                            context_scope=chosen_scope, timeout=timeout,
+                            environ=os.environ if environ is None else environ)
     except BaseException:
         http.close()
         for secret in secrets:
@@ -809,7 +849,8 @@ def _sign_in(env: GraphEnvironment, http: httpx.Client, secrets: list[str], *,
              access_token: Optional[str], use_device_code: bool, prompt: Callable[[str], None],
              device_code_timeout: float, environment_variable: bool, identity: bool,
              scopes: Optional[Sequence[str]], token_cache_path: Optional[str],
-             context_scope: Optional[ContextScope], timeout: float) -> Connection:
+             context_scope: Optional[ContextScope], timeout: float,
+             environ: Mapping[str, str]) -> Connection:
     import msal
 
     def remember(secret: Optional[str]) -> None:
@@ -822,13 +863,13 @@ def _sign_in(env: GraphEnvironment, http: httpx.Client, secrets: list[str], *,
 
     if environment_variable:
         credential_type = TokenCredentialType.ENVIRONMENT_VARIABLE
-        client_id = _require(os.environ.get("AZURE_CLIENT_ID"), "AZURE_CLIENT_ID",
+        client_id = _require(environ.get("AZURE_CLIENT_ID"), "AZURE_CLIENT_ID",
                              "for environment_variable sign-in")
-        tenant_id = _require(os.environ.get("AZURE_TENANT_ID"), "AZURE_TENANT_ID",
+        tenant_id = _require(environ.get("AZURE_TENANT_ID"), "AZURE_TENANT_ID",
                              "for environment_variable sign-in")
-        client_secret = os.environ.get("AZURE_CLIENT_SECRET") or None
-        certificate_path = os.environ.get("AZURE_CLIENT_CERTIFICATE_PATH") or None
-        certificate_password = os.environ.get("AZURE_CLIENT_CERTIFICATE_PASSWORD") or None
+        client_secret = environ.get("AZURE_CLIENT_SECRET") or None
+        certificate_path = environ.get("AZURE_CLIENT_CERTIFICATE_PATH") or None
+        certificate_password = environ.get("AZURE_CLIENT_CERTIFICATE_PASSWORD") or None
         remember(certificate_password)
         if not client_secret and not certificate_path:
             raise BindingError("environment_variable sign-in needs AZURE_CLIENT_SECRET or "
@@ -862,7 +903,7 @@ def _sign_in(env: GraphEnvironment, http: httpx.Client, secrets: list[str], *,
         from ._managed_identity import ManagedIdentityTokenProvider
 
         mi = ManagedIdentityTokenProvider(env.resource, client_id, ssl_context=env.ssl_context(),
-                                          timeout=timeout)
+                                          timeout=timeout, environ=environ)
         try:
             token = mi.get_token()
         except BaseException:
@@ -946,7 +987,8 @@ def _sign_in(env: GraphEnvironment, http: httpx.Client, secrets: list[str], *,
         if certificate_path:
             cert = _load_certificate(certificate_path, certificate_password)
         else:
-            cert = _find_in_store(thumbprint=certificate_thumbprint, name=certificate_name,
+            cert = _find_in_store(environ=environ, thumbprint=certificate_thumbprint,
+                                  name=certificate_name,
                                   password=certificate_password)
         remember(cert.private_key_pem)
         thumbprint, subject = cert.thumbprint, cert.subject

@@ -19,6 +19,11 @@ What it does, in order:
 3. converts scalars (see :mod:`bridge._values`) and builds the JSON body in
    the spec's property order, so the same input gives the same bytes
    whichever parameter set expressed it.
+
+Input that cannot be sent as it is is refused, never altered: nesting deeper
+than :data:`MAX_DEPTH` levels or referring to itself, text with a lone UTF-16
+surrogate (it has no UTF-8 form), and an application id of ``.`` or ``..``
+(a URL would read it as a path step and address another resource).
 """
 
 from __future__ import annotations
@@ -35,7 +40,11 @@ from ._spec import CmdletSpec, ModelSpec, ParameterSpec, PropertySpec, Spec, loa
 from ._values import (to_json_bool, to_json_datetime, to_json_enum, to_json_int, to_json_string,
                       to_json_timespan)
 
-__all__ = ["bind", "bind_body", "resolve_parameter_set", "UNSET"]
+__all__ = ["bind", "bind_body", "resolve_parameter_set", "UNSET", "MAX_DEPTH"]
+
+#: How deeply a parameter's value may nest (dicts and lists); the shim's encoder allows more,
+#: so deeper input always gets this module's BindingError with its key path.
+MAX_DEPTH = 100
 
 
 class _Unset:
@@ -63,6 +72,20 @@ JsonPath = tuple[str, ...]
 def _short(value: Any) -> str:
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
+
+
+def check_text(text: str, parameter: str, path: str) -> str:
+    """``text`` itself, or a BindingError when it holds a lone UTF-16 surrogate (no UTF-8 form)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        path = path.encode("utf-8", "backslashreplace").decode("utf-8")  # printable, like repr
+        raise BindingError(f"{path}: the text has a lone UTF-16 surrogate "
+                           f"(U+{ord(text[exc.start]):04X} at index {exc.start}), which cannot be "
+                           "sent as UTF-8", parameter=parameter, path=path,
+                           expected="text without lone surrogates",
+                           value=_short(text)) from None
+    return text
 
 
 def _suggest(name: str, candidates: Sequence[str]) -> Optional[str]:
@@ -126,6 +149,21 @@ class _Binder:
     def __init__(self, spec: Spec) -> None:
         self.spec = spec
         self.warnings: list[str] = []
+        self._open: list[int] = []  # ids of the dicts and lists being walked, outermost first
+
+    def _enter(self, value: Any, path: str, parameter: str) -> None:
+        """Step into a dict or list: refuse a value that contains itself or nests too deeply."""
+        if id(value) in self._open:
+            raise BindingError(f"{path}: the value contains itself (a circular reference)",
+                               parameter=parameter, path=path, expected="a finite value")
+        if len(self._open) >= MAX_DEPTH:
+            raise BindingError(f"{path}: the value is nested more than {MAX_DEPTH} levels deep",
+                               parameter=parameter, path=path,
+                               expected=f"at most {MAX_DEPTH} levels of nesting")
+        self._open.append(id(value))
+
+    def _leave(self) -> None:
+        self._open.pop()
 
     # A value of a property's type --------------------------------------------
     def value(self, value: Any, prop: PropertySpec, path: str, parameter: str) -> Any:
@@ -133,7 +171,15 @@ class _Binder:
             return None
         if prop.is_array:
             items = self._as_list(value, prop, path, parameter)
-            return [self.item(v, prop, f"{path}[{i}]", parameter) for i, v in enumerate(items)]
+            nested = isinstance(value, (list, tuple))  # not one object bound as a 1-item array
+            if nested:
+                self._enter(value, path, parameter)
+            try:
+                return [self.item(v, prop, f"{path}[{i}]", parameter)
+                        for i, v in enumerate(items)]
+            finally:
+                if nested:
+                    self._leave()
         return self.item(value, prop, path, parameter)
 
     def _as_list(self, value: Any, prop: PropertySpec, path: str, parameter: str) -> list[Any]:
@@ -157,7 +203,7 @@ class _Binder:
             if prop.enum:
                 return to_json_enum(value, self.spec.enums[prop.enum])
             if t == "string":
-                return to_json_string(value)
+                return check_text(to_json_string(value), parameter, path)
             if t == "boolean":
                 return to_json_bool(value)
             if t == "int32":
@@ -168,6 +214,8 @@ class _Binder:
                 return to_json_datetime(value)
             if t == "timespan":
                 return to_json_timespan(value)
+        except BindingError:
+            raise
         except ValueError as exc:
             raise BindingError(f"{path}: {exc}", parameter=parameter, path=path,
                                expected=prop.type, value=_short(value)) from None
@@ -200,6 +248,16 @@ class _Binder:
                  parameter: str, values: dict[JsonPath, Any], sources: dict[JsonPath, str],
                  extras: dict[JsonPath, list[tuple[str, Any]]]) -> None:
         """Walk one dict level (the model itself, or a nested Graph group of it)."""
+        self._enter(mapping, path, parameter)
+        try:
+            self._collect_level(mapping, model, prefix, path, parameter, values, sources, extras)
+        finally:
+            self._leave()
+
+    def _collect_level(self, mapping: Mapping[Any, Any], model: ModelSpec, prefix: JsonPath,
+                       path: str, parameter: str, values: dict[JsonPath, Any],
+                       sources: dict[JsonPath, str],
+                       extras: dict[JsonPath, list[tuple[str, Any]]]) -> None:
         depth = len(prefix)
         in_scope = [p for p in model.properties if p.json_path[:depth] == prefix]
         seen_keys: dict[str, str] = {}
@@ -208,6 +266,7 @@ class _Binder:
                 raise BindingError(f"{path}: keys must be strings, got {_short(raw_key)}",
                                    parameter=parameter, path=path, expected="string keys")
             key_path = f"{path}.{raw_key}"
+            check_text(raw_key, parameter, key_path)
             folded = raw_key.casefold()
             if folded in seen_keys:
                 raise BindingError(
@@ -279,7 +338,9 @@ class _Binder:
 
     def any(self, value: Any, path: str, parameter: str) -> Any:
         """An additional property's value, as plain JSON (keys kept exactly)."""
-        if value is None or isinstance(value, (str, bool, int)):
+        if isinstance(value, str):
+            return check_text(value, parameter, path)
+        if value is None or isinstance(value, (bool, int)):
             return value
         if isinstance(value, float):
             if value != value or value in (float("inf"), float("-inf")):
@@ -290,16 +351,21 @@ class _Binder:
             return to_json_datetime(value)
         if isinstance(value, timedelta):
             return to_json_timespan(value)
-        if isinstance(value, MappingABC):
-            out: dict[str, Any] = {}
-            for k, v in value.items():
-                if not isinstance(k, str):
-                    raise BindingError(f"{path}: keys must be strings, got {_short(k)}",
-                                       parameter=parameter, path=path, expected="string keys")
-                out[k] = self.any(v, f"{path}.{k}", parameter)
-            return out
-        if isinstance(value, (list, tuple)):
-            return [self.any(v, f"{path}[{i}]", parameter) for i, v in enumerate(value)]
+        if isinstance(value, (MappingABC, list, tuple)):
+            self._enter(value, path, parameter)
+            try:
+                if isinstance(value, (list, tuple)):
+                    return [self.any(v, f"{path}[{i}]", parameter) for i, v in enumerate(value)]
+                out: dict[str, Any] = {}
+                for k, v in value.items():
+                    if not isinstance(k, str):
+                        raise BindingError(f"{path}: keys must be strings, got {_short(k)}",
+                                           parameter=parameter, path=path, expected="string keys")
+                    out[check_text(k, parameter, f"{path}.{k}")] = self.any(v, f"{path}.{k}",
+                                                                            parameter)
+                return out
+            finally:
+                self._leave()
         raise BindingError(f"{path}: {type(value).__name__} cannot be sent as JSON",
                            parameter=parameter, path=path, expected="a JSON value")
 
@@ -395,10 +461,15 @@ def _application_id(value: Any, parameter: str, path: str) -> str:
         raise BindingError(f"Cannot bind argument to parameter '{parameter}' because it is an "
                            "empty string.", parameter=parameter, path=path,
                            expected="an application object id")
-    return text
+    if text in (".", ".."):
+        # Percent-encoding leaves dots alone, and a URL reads '.' and '..' as path steps.
+        raise BindingError(f"{path}: '{text}' is not an application object id; it would change "
+                           "the request's path", parameter=parameter, path=path,
+                           expected="an application object id", value=text)
+    return check_text(text, parameter, path)
 
 
-def _identity_application_id(value: Any, spec: Spec) -> str:
+def _identity_application_id(value: Any, spec: Spec, warnings: list[str]) -> str:
     model = spec.identity
     if isinstance(value, str):
         # As the SDK's identity converter does, a plain string is the key itself.
@@ -406,9 +477,16 @@ def _identity_application_id(value: Any, spec: Spec) -> str:
     binder = _Binder(spec)
     mapping = binder._as_mapping(value, model, "InputObject", "InputObject")
     found: Any = UNSET
+    names = [p.name for p in model.properties]
+    known = {n.casefold() for n in names}
     for key, v in mapping.items():
         if isinstance(key, str) and key.casefold() == "applicationid":
             found = v
+        elif not isinstance(key, str) or key.casefold() not in known:
+            # As body keys get: said, not silently dropped (the identity has no extra properties).
+            hint = _suggest(str(key), names)
+            warnings.append(f"InputObject.{key}: '{key}' is not a property of {model.interface}; "
+                            "it is ignored." + (f" Did you mean '{hint}'?" if hint else ""))
     if found is UNSET:
         keys = ", ".join(p.name for p in model.properties)
         raise BindingError("InputObject.ApplicationId: the identity object has no ApplicationId; "
@@ -436,10 +514,11 @@ def bind(parameters: Mapping[str, Any], spec: Optional[Spec] = None) -> GraphReq
         given.pop(name, None)  # ShouldProcess switches are the caller's business
     set_name = resolve_parameter_set(cmdlet, list(given))
 
+    identity_warnings: list[str] = []
     if "ApplicationId" in given:
         application_id = _application_id(given["ApplicationId"], "ApplicationId", "ApplicationId")
     else:
-        application_id = _identity_application_id(given["InputObject"], spec)
+        application_id = _identity_application_id(given["InputObject"], spec, identity_warnings)
 
     if "BodyParameter" in given:
         body, warnings = bind_body(given["BodyParameter"], spec)
@@ -455,7 +534,7 @@ def bind(parameters: Mapping[str, Any], spec: Optional[Spec] = None) -> GraphReq
         warnings = binder.warnings
 
     return GraphRequest(method=cmdlet.http_method, path=jobs_path(application_id), body=body,
-                        parameter_set=set_name, warnings=tuple(warnings))
+                        parameter_set=set_name, warnings=tuple(identity_warnings + warnings))
 
 
 def parameter_spec(name: str, spec: Optional[Spec] = None) -> ParameterSpec:

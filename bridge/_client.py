@@ -29,12 +29,15 @@ created, by :func:`find_created`:
     null matches null or absent. ``templateId`` is thus always compared. Among
     several matches the last listed is taken.
 
-If one matches it is returned; only if none does is the POST sent again. The
-limit of the rule: an identical object that existed before the call is taken
-as the one just created -- the call then returns it instead of creating a
-second, identical one, so it never creates a duplicate, but it may report an
-older object as new. If the listing itself fails the original error is raised
-(the outcome stays unknown, and nothing is re-sent).
+If one matches it is returned, with a warning that says so: an identical
+object that existed before the call cannot be told apart from the one just
+created, so the returned object may predate the call (docs/decisions.md,
+"Unknown outcomes"). Only if none matches is the POST sent again -- and only
+when the first request can no longer be running: after a read or write
+*timeout* Graph may still be creating the object, so the call ends with a
+:class:`TimeoutError_` saying the outcome is unknown and nothing was re-sent.
+If the listing itself fails the original error is raised (the outcome stays
+unknown, and nothing is re-sent). Either way one create makes at most one object.
 
 Malformed JSON in a 2xx answer is a :class:`TransportError` ("Graph answered
 201 Created with a body that is not valid JSON") -- except in :meth:`create`,
@@ -324,6 +327,8 @@ class Token:
 
 
 Step = Union[Send, Sleep, Token]
+#: Receives a warning about a call's outcome (an object found by listing, not by its answer).
+Warn = Callable[[str], None]
 Steps = Generator[Step, Any, _T]
 
 
@@ -441,7 +446,7 @@ class GraphClientCore:
         return items
 
     def _steps(self, request: GraphRequest, *, create: bool,
-               absolute_url: Optional[str] = None
+               absolute_url: Optional[str] = None, warn: Optional[Warn] = None
                ) -> Steps[Union[GraphResponse, dict[str, Any]]]:
         url = absolute_url or self.url(request)
         method = request.method.upper()
@@ -481,7 +486,7 @@ class GraphClientCore:
                         f"{redact(response.text[:200])!r}")
                     if create:
                         # Graph said it created the object: find it, but never send again.
-                        found = yield from self._look_for_created(request, error)
+                        found = yield from self._look_for_created(request, error, warn)
                         if found is not None:
                             return found
                     raise error
@@ -498,9 +503,15 @@ class GraphClientCore:
                 if not exhausted and wait > 0:
                     yield Sleep(wait)
                     wait = 0.0
-                found = yield from self._look_for_created(request, outcome.error)
+                found = yield from self._look_for_created(request, outcome.error, warn)
                 if found is not None:
                     return found
+                if _may_still_run(outcome.error):
+                    raise TimeoutError_(
+                        f"{outcome.error} -- the outcome is unknown: Graph received the request "
+                        f"and may still be creating the object, which {redact(request.path)} "
+                        "does not list yet; nothing was re-sent. List the collection before "
+                        "trying again.") from outcome.error
             if exhausted:
                 self._give_up(outcome, retries, elapsed, wait)
             http_logger.debug("Retry %d of %s %s in %.3f s after: %s", retries, method,
@@ -521,8 +532,8 @@ class GraphClientCore:
                 attempts=attempts) from outcome.graph
         raise outcome.error
 
-    def _look_for_created(self, request: GraphRequest,
-                          cause: BridgeError) -> Steps[Optional[dict[str, Any]]]:
+    def _look_for_created(self, request: GraphRequest, cause: BridgeError,
+                          warn: Optional[Warn]) -> Steps[Optional[dict[str, Any]]]:
         """List the collection after an unknown outcome: the match, or None if certainly absent."""
         if not isinstance(request.body, Mapping) or not request.body:
             raise cause  # nothing to recognise the object by: the outcome stays unknown
@@ -535,10 +546,12 @@ class GraphClientCore:
                        f"{redact(request.path)} to find out failed too ({exc}); nothing was "
                        "re-sent.") from exc
         found = find_created(items, request.body)
-        if found is not None:
-            http_logger.debug("The %s %s outcome was unknown (%s); found the created object %s "
-                              "in the collection instead of re-sending.", request.method,
-                              redact(request.path), cause, found.get("id"))
+        if found is not None and warn is not None:
+            warn(f"Graph's answer to {request.method} {redact(request.path)} was lost ({cause}); "
+                 f"the object returned (id {found.get('id')!r}) was found by listing the "
+                 "collection instead of sending the request again. It has every value sent, "
+                 "and may be an identical object that existed before this call: if you meant "
+                 "to create another identical one, run the call again.")
         return found
 
     def _reject_static_token(self, response: GraphResponse) -> Steps[None]:
@@ -629,25 +642,37 @@ class GraphClient(GraphClientCore):
         """
         return self._sent(self._run(request, create=False), raise_for_status)
 
-    def create(self, request: GraphRequest) -> dict[str, Any]:
+    def create(self, request: GraphRequest, *, warn: Optional[Warn] = None) -> dict[str, Any]:
         """POST to a collection and return the created object, never creating it twice.
 
         When the outcome of a POST is unknown the collection is listed first and
         a matching object is returned instead of re-sending (see the module doc).
 
+        Parameters:
+            request: the POST.
+            warn: receives the warning when the object returned was found by listing
+                (default: the ``bridge.http`` logger's warning).
+
         Raises:
             GraphError, RetryExhaustedError, TransportError, AuthenticationError: as :meth:`send`.
+            TimeoutError_: the POST timed out and the object is not listed (yet): Graph may
+                still create it, so nothing was re-sent.
         """
-        return self._created(self._run(request, create=True))
+        return self._created(self._run(request, create=True, warn=warn or http_logger.warning))
 
     def list_all(self, path: str) -> list[Any]:
         """GET a collection and follow ``@odata.nextLink`` (at most 50 pages)."""
-        return self._drive(self._list_steps(path))
+        with self.connection.lease():
+            return self._drive(self._list_steps(path))
 
     # -- the driver: perform each step with a blocking call
-    def _run(self, request: GraphRequest, *, create: bool,
-             absolute_url: Optional[str] = None) -> Union[GraphResponse, dict[str, Any]]:
-        return self._drive(self._steps(request, create=create, absolute_url=absolute_url))
+    def _run(self, request: GraphRequest, *, create: bool, absolute_url: Optional[str] = None,
+             warn: Optional[Warn] = None) -> Union[GraphResponse, dict[str, Any]]:
+        # The whole call runs on the connection it started with, even if a connect or
+        # disconnect replaces or closes it meanwhile.
+        with self.connection.lease():
+            return self._drive(self._steps(request, create=create, absolute_url=absolute_url,
+                                           warn=warn))
 
     def _drive(self, steps: Steps[_T]) -> _T:
         reply: Any = None
@@ -682,6 +707,11 @@ class GraphClient(GraphClientCore):
             finally:
                 log_exchange(http_logger, http_request, http_response)
         return self._answer(http_response, client_request_id)
+
+
+def _may_still_run(error: BaseException) -> bool:
+    """Whether a failed request may still be running on the server (it timed out waiting)."""
+    return isinstance(error.__cause__, (httpx.ReadTimeout, httpx.WriteTimeout))
 
 
 class _MalformedMarker:

@@ -27,6 +27,8 @@ Rules where .NET, PowerShell and Graph leave room (documented in docs/):
 
 from __future__ import annotations
 
+import math
+
 import re
 from datetime import datetime, timedelta, timezone
 from typing import Any, Optional
@@ -208,8 +210,14 @@ def to_json_string(value: Any) -> str:
     """A String value; numbers convert as PowerShell converts them."""
     if isinstance(value, str):
         return value
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
+    if isinstance(value, int) and not isinstance(value, bool):
         return str(value)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ValueError(f"expected a String, got {_describe(value)} (NaN and infinity "
+                             "are not converted to text)")
+        # PowerShell's [string] of a [double]: 15 significant digits, exponent as E+XX.
+        return format(value, ".15g").upper()
     raise ValueError(f"expected a String, got {_describe(value)}")
 
 

@@ -6,7 +6,7 @@ import asyncio
 from typing import Any, Mapping, Optional, Union
 
 from .. import _auth
-from .._api import bind_for
+from .._api import bind_for, emit_outcome_warning
 from .._auth import Connection
 from .._credentials import AsyncCredentialTokenProvider
 from .._models import SynchronizationJob
@@ -25,7 +25,7 @@ async def invoke(parameters: Mapping[str, Any], *, what_if: bool = False,
         return request
     if client is None:
         client = get_default_client()
-    return SynchronizationJob(await client.create(request))
+    return SynchronizationJob(await client.create(request, warn=emit_outcome_warning))
 
 
 async def connect(**kwargs: Any) -> Connection:

@@ -139,13 +139,16 @@ class AsyncGraphClient(GraphClientCore):
         result = await self._drive(self._steps(request, create=False), _Run())
         return self._sent(result, raise_for_status)
 
-    async def create(self, request: GraphRequest) -> dict[str, Any]:
+    async def create(self, request: GraphRequest, *,
+                     warn: Optional[Callable[[str], None]] = None) -> dict[str, Any]:
         """POST to a collection and return the created object, never creating it twice.
 
-        As :meth:`GraphClient.create`; on cancellation see the module doc.
+        As :meth:`GraphClient.create` (``warn`` too); on cancellation see the module doc.
         """
         run = _Run()
-        task = asyncio.ensure_future(self._drive(self._steps(request, create=True), run))
+        steps = self._steps(request, create=True,
+                            warn=warn or logging.getLogger("bridge.http").warning)
+        task = asyncio.ensure_future(self._drive(steps, run))
         try:
             result = await asyncio.shield(task)
         except asyncio.CancelledError:

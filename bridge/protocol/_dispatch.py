@@ -14,7 +14,6 @@ import os
 import platform
 import sys
 import tempfile
-import threading
 from typing import Any, Callable, Mapping, Optional
 
 from bridge._caller import powershell_caller
@@ -25,7 +24,7 @@ from ._codec import decode_value
 from ._errors import VersionMismatch, error_to_dict
 
 __all__ = ["PROTOCOL_VERSION", "SUPPORTED_VERSIONS", "OPS", "dispatch", "handle_json",
-           "Emit"]
+           "Emit", "SESSION_VARIABLES", "encode", "error_response", "protocol_error"]
 
 PROTOCOL_VERSION = 1
 SUPPORTED_VERSIONS = (1,)
@@ -33,14 +32,13 @@ SUPPORTED_VERSIONS = (1,)
 #: ``emit(event, data)`` sends an event for the request being handled (device-code prompt).
 Emit = Callable[[str, Mapping[str, Any]], None]
 
-_env_lock = threading.Lock()
 # The environment variables a sign-in reads: -EnvironmentVariable the AZURE_* ones,
 # -Identity the managed identity endpoint ones, certificate store look-ups
 # MGBRIDGE_CERT_STORE. The core's process environment was fixed when it started (the
-# helper) or is the C environment .NET's Environment.SetEnvironmentVariable does not
-# change (pythonnet), so the shim sends the PowerShell session's current values in
-# 'environ'; while connect runs they replace every variable of this list.
-_SESSION_VARIABLES = ("AZURE_CLIENT_ID", "AZURE_TENANT_ID", "AZURE_CLIENT_SECRET",
+# helper, which does not inherit them) or is the C environment .NET's
+# Environment.SetEnvironmentVariable does not change (pythonnet), so the shim sends the
+# PowerShell session's current values in 'environ', and connect reads those alone.
+SESSION_VARIABLES = ("AZURE_CLIENT_ID", "AZURE_TENANT_ID", "AZURE_CLIENT_SECRET",
                       "AZURE_CLIENT_CERTIFICATE_PATH", "AZURE_CLIENT_CERTIFICATE_PASSWORD",
                       "AZURE_USERNAME", "AZURE_PASSWORD",
                       "IDENTITY_ENDPOINT", "IDENTITY_HEADER", "MSI_ENDPOINT", "MSI_SECRET",
@@ -83,7 +81,7 @@ def _op_invoke(args: Mapping[str, Any], ctx: "_Call") -> Any:
     from bridge._client import get_default_client
     client = get_default_client()
     ctx.verbose.append(f"{request.method} {client.url(request)}")
-    created = client.create(request)
+    created = client.create(request, warn=ctx.warnings.append)
     return {"whatIf": False, "request": {"method": request.method, "url": client.url(request),
                                          "parameterSet": request.parameter_set},
             "job": job_view(created)}
@@ -135,23 +133,9 @@ def _op_connect(args: Mapping[str, Any], ctx: "_Call") -> Any:
         if environ is not None:
             if not isinstance(environ, Mapping):
                 raise ProtocolError("connect: 'environ' must be an object")
-            with _env_lock:
-                saved = {k: os.environ.get(k) for k in _SESSION_VARIABLES}
-                try:
-                    for k in _SESSION_VARIABLES:
-                        os.environ.pop(k, None)
-                    for k, v in dict(environ).items():
-                        if k in _SESSION_VARIABLES and v is not None:
-                            os.environ[k] = str(v)
-                    conn = connect(**kwargs)
-                finally:
-                    for k, old in saved.items():
-                        if old is None:
-                            os.environ.pop(k, None)
-                        else:
-                            os.environ[k] = old
-        else:
-            conn = connect(**kwargs)
+            kwargs["environ"] = {k: str(v) for k, v in environ.items()
+                                 if k in SESSION_VARIABLES and v is not None}
+        conn = connect(**kwargs)
     finally:
         if temp_path:
             try:
@@ -230,7 +214,7 @@ def _op_profile(args: Mapping[str, Any], ctx: "_Call") -> Any:
 
 
 def _op_cancel(args: Mapping[str, Any], ctx: "_Call") -> Any:
-    # A pure dispatch has nothing in flight; the subprocess loop handles cancel itself.
+    # A pure dispatch has nothing in flight; the call runner (_runner.py) handles cancel itself.
     return {"cancelled": False, "target": args.get("target")}
 
 
@@ -261,14 +245,20 @@ class _Call:
 
 
 def _response(message_id: Any, ok: bool, **fields: Any) -> dict[str, Any]:
-    out: dict[str, Any] = {"v": PROTOCOL_VERSION, "id": message_id, "ok": ok}
+    out: dict[str, Any] = {"v": PROTOCOL_VERSION, "id": message_id, "ok": ok,
+                           "warnings": [], "verbose": [], "debug": [], "messages": []}
     out.update(fields)
     return out
 
 
+def error_response(message_id: Any, exc: BaseException, **fields: Any) -> dict[str, Any]:
+    """The ``ok: false`` response for a failure, in the one shape every error reply has."""
+    return _response(message_id, False, error=error_to_dict(exc), **fields)
+
+
 def protocol_error(message_id: Any, text: str) -> dict[str, Any]:
     """A response for a message that could not be read (never echoes its content)."""
-    return _response(message_id, False, error=error_to_dict(ProtocolError(text)))
+    return error_response(message_id, ProtocolError(text))
 
 
 def dispatch(message: Mapping[str, Any], emit: Optional[Emit] = None) -> dict[str, Any]:
@@ -315,15 +305,25 @@ def dispatch(message: Mapping[str, Any], emit: Optional[Emit] = None) -> dict[st
             else:
                 result = handler(args, call)
     except Exception as exc:  # every failure becomes a structured error
-        return _response(message_id, False, error=error_to_dict(exc), warnings=call.warnings,
-                         verbose=call.verbose, debug=list(debug), messages=call.messages)
+        return error_response(message_id, exc, warnings=call.warnings, verbose=call.verbose,
+                              debug=list(debug), messages=call.messages)
     return _response(message_id, True, result=result, warnings=call.warnings,
                      verbose=call.verbose, debug=list(debug), messages=call.messages)
 
 
-def _dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False,
+def encode(value: Any) -> str:
+    """One message as one line of JSON text, safe to write as UTF-8.
+
+    A lone surrogate (text echoed from bad input) is written as its ``\\uXXXX`` escape,
+    which JSON allows and UTF-8 could not carry.
+    """
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False,
                       default=_default)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        text = text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return text
 
 
 def _default(value: Any) -> Any:
@@ -337,7 +337,7 @@ def handle_json(text: str) -> str:
         message = json.loads(text)
     except ValueError as exc:
         # Say where, not what: the line may carry a secret.
-        return _dumps(protocol_error(None, f"the message is not valid JSON "
+        return encode(protocol_error(None, f"the message is not valid JSON "
                                            f"(line {getattr(exc, 'lineno', '?')}, "
                                            f"column {getattr(exc, 'colno', '?')})"))
-    return _dumps(dispatch(message))
+    return encode(dispatch(message))

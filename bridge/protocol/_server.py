@@ -1,11 +1,11 @@
 """The subprocess helper: read messages on stdin, answer on stdout, one JSON object per line.
 
-Each request runs on its own thread, so the reader stays free for ``cancel``:
-a cancel answers the target request at once with an OperationStopped error
-and drops its late result (the HTTP call cannot be interrupted safely, but
-the caller gets control back and the session's state survives). Requests from
-the runspaces of one pwsh process overlap: the shim multiplexes them by request
-id over this one helper, and each answer carries its request's id.
+Every request goes to the call runner (:mod:`bridge.protocol._runner`, shared with
+the in-process host), keyed by its message id: it runs on a worker thread, so the
+reader stays free for ``cancel``, which answers the target request at once with an
+OperationStopped error and drops its late result. Requests from the runspaces of
+one pwsh process overlap: the shim multiplexes them by request id over this one
+helper, and each answer carries its request's id.
 
 Framing rules (see docs/protocol.md): UTF-8, ``\\n``-terminated lines, no
 line longer than :data:`MAX_LINE`; the helper's own stdout is the protocol
@@ -19,94 +19,49 @@ import json
 import os
 import sys
 import threading
-from typing import Any, BinaryIO, Mapping, Optional
+from typing import Any, BinaryIO, Optional
 
-from ._dispatch import PROTOCOL_VERSION, _dumps, dispatch, protocol_error
-from ._errors import Cancelled, error_to_dict
+from ._dispatch import PROTOCOL_VERSION, encode, protocol_error
+from ._runner import CallRunner
 
 __all__ = ["serve", "main", "MAX_LINE"]
 
 MAX_LINE = 64 * 1024 * 1024  # a body bigger than this is a mistake, not a request
+_DRAIN_SECONDS = 5.0  # how long a shutdown waits for requests in flight
 
 
 class _Server:
     def __init__(self, out: BinaryIO) -> None:
         self._out = out
         self._lock = threading.Lock()
-        self._inflight: dict[Any, threading.Event] = {}
+        self.runner = CallRunner()
 
-    def write(self, message: Mapping[str, Any]) -> None:
-        data = (_dumps(message) + "\n").encode("utf-8")
+    def write_text(self, text: str, last: bool = True) -> None:
+        data = (text + "\n").encode("utf-8")
         with self._lock:
             self._out.write(data)
             self._out.flush()
 
-    def _run(self, message: Mapping[str, Any], cancelled: threading.Event) -> None:
-        message_id = message.get("id")
-
-        def emit(event: str, data: Mapping[str, Any]) -> None:
-            if not cancelled.is_set():
-                self.write({"v": PROTOCOL_VERSION, "id": message_id, "event": event, **data})
-
-        try:
-            response = dispatch(message, emit=emit)
-        finally:
-            with self._lock:
-                self._inflight.pop(message_id, None)
-        if not cancelled.is_set():
-            self.write(response)
-
-    def drain(self, timeout: float = 5.0) -> None:
-        """Let requests in flight finish (briefly) so their answers are written."""
-        for thread in threading.enumerate():
-            if thread.name.startswith("mgbridge-"):
-                thread.join(timeout)
-
-    def cancel(self, target: Any) -> bool:
-        with self._lock:
-            event = self._inflight.pop(target, None)
-        if event is None:
-            return False
-        event.set()
-        self.write({"v": PROTOCOL_VERSION, "id": target, "ok": False,
-                    "error": error_to_dict(Cancelled("The operation was stopped by the caller."))})
-        return True
-
     def handle_line(self, line: bytes) -> bool:
         """Handle one input line; False means shut down."""
         try:
-            message = json.loads(line.decode("utf-8"))
+            message: Any = json.loads(line.decode("utf-8"))
         except (UnicodeDecodeError, ValueError) as exc:
-            self.write(protocol_error(None, "the message is not valid UTF-8 JSON "
-                                      f"({type(exc).__name__} at line {getattr(exc, 'lineno', '?')}"
-                                      f", column {getattr(exc, 'colno', '?')})"))
+            self.write_text(encode(protocol_error(
+                None, "the message is not valid UTF-8 JSON "
+                f"({type(exc).__name__} at line {getattr(exc, 'lineno', '?')}, "
+                f"column {getattr(exc, 'colno', '?')})")))
             return True
-        if not isinstance(message, dict):
-            self.write(protocol_error(None, "a message must be a JSON object"))
-            return True
-        op = message.get("op")
-        message_id = message.get("id")
-        if op == "cancel":
-            args = message.get("args") or {}
-            done = self.cancel(args.get("target") if isinstance(args, dict) else None)
-            if message_id is not None:  # a cancel without id wants no answer
-                self.write({"v": PROTOCOL_VERSION, "id": message_id, "ok": True,
-                            "result": {"cancelled": done}})
+        op = message.get("op") if isinstance(message, dict) else None
+        if op == "cancel" and isinstance(message, dict) and message.get("id") is None:
+            args = message.get("args")  # a cancel without id wants no answer
+            self.runner.cancel_id(args.get("target") if isinstance(args, dict) else None)
             return True
         if op == "shutdown":
-            self.drain()
-        if op in ("shutdown", "hello") or message_id is None:
-            self.write(dispatch(message))
-            return op != "shutdown"
-        cancelled = threading.Event()
-        with self._lock:
-            if message_id in self._inflight:
-                self.write(protocol_error(message_id, "a request with this id is in flight"))
-                return True
-            self._inflight[message_id] = cancelled
-        threading.Thread(target=self._run, args=(message, cancelled), daemon=True,
-                         name=f"mgbridge-{message_id}").start()
-        return True
+            self.runner.wait_idle(_DRAIN_SECONDS)
+        key = message.get("id") if isinstance(message, dict) else None
+        self.runner.submit(key, message, self.write_text)
+        return op != "shutdown"
 
 
 def serve(stdin: BinaryIO, stdout: BinaryIO) -> int:
@@ -115,10 +70,11 @@ def serve(stdin: BinaryIO, stdout: BinaryIO) -> int:
     while True:
         line = stdin.readline(MAX_LINE + 1)
         if not line:
-            server.drain()
+            server.runner.wait_idle(_DRAIN_SECONDS)
             return 0
         if len(line) > MAX_LINE and not line.endswith(b"\n"):
-            server.write(protocol_error(None, f"a message line is longer than {MAX_LINE} bytes"))
+            server.write_text(encode(protocol_error(
+                None, f"a message line is longer than {MAX_LINE} bytes")))
             while line and not line.endswith(b"\n"):  # skip the rest of it
                 line = stdin.readline(MAX_LINE)
             continue

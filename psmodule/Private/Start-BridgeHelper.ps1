@@ -5,7 +5,8 @@ function Start-BridgeHelper {
     .DESCRIPTION
         Tries the interpreters of Find-BridgePython in order and keeps the first whose
         helper answers 'hello' with protocol version 1. The helper gets no secrets in its
-        arguments or environment: only '-m bridge.protocol', and PYTHONPATH pointing at
+        arguments or environment (the secret variables of this process are removed from
+        the environment it inherits): only '-m bridge.protocol', and PYTHONPATH pointing at
         this checkout when the module runs from one (so shim and core always match).
         The helper is shared by every runspace of the process (Get-BridgeSubprocessState);
         the caller holds the process-wide request lock. When an earlier helper had died,
@@ -18,6 +19,10 @@ function Start-BridgeHelper {
     $state = Get-BridgeSubprocessState
 
     $env = @{ PYTHONIOENCODING = 'utf-8'; PYTHONUNBUFFERED = '1' }
+    # Secrets in this process's environment stay out of the helper's (/proc/<pid>/environ):
+    # Connect-MgGraph sends the session's values inside the message when a sign-in needs them.
+    foreach ($name in 'AZURE_CLIENT_SECRET', 'AZURE_CLIENT_CERTIFICATE_PASSWORD', 'AZURE_PASSWORD',
+        'IDENTITY_HEADER', 'MSI_SECRET') { $env[$name] = $null }
     # From a checkout, its bridge/ (so shim and core always match); a release build never
     # looks outside its own folder.
     $repo = if (-not $script:BridgeRelease) { Get-BridgeRepositoryRoot }

@@ -109,7 +109,9 @@ namespace MgBridge
         public const string Tag = "@mgbridge.type";
         public const string TypeNames = "@mgbridge.typeNames";
         public const string DefaultDisplay = "@mgbridge.defaultDisplay";
-        private const int MaxDepth = 100;
+        // Deeper than the core's binding limit (bridge/_binding.py MAX_DEPTH, 100), so the core
+        // refuses deep or self-referring input with a BindingError naming the key path.
+        private const int MaxDepth = 200;
 
         /// <summary>Encode a PowerShell value as protocol JSON (one line, UTF-8 safe).</summary>
         public static string Encode(object value)
@@ -123,6 +125,33 @@ namespace MgBridge
                 }
                 return Encoding.UTF8.GetString(stream.ToArray());
             }
+        }
+
+        private static void WriteText(Utf8JsonWriter w, string s)
+        {
+            // The writer would replace a lone UTF-16 surrogate with U+FFFD (altered data, sent
+            // silently); JSON's \uXXXX escape carries it to the core, which refuses it.
+            bool lone = false;
+            for (int i = 0; i < s.Length && !lone; i++)
+            {
+                if (char.IsHighSurrogate(s[i]) && i + 1 < s.Length && char.IsLowSurrogate(s[i + 1])) { i++; continue; }
+                lone = char.IsSurrogate(s[i]);
+            }
+            if (!lone)
+            {
+                w.WriteStringValue(s);
+                return;
+            }
+            var text = new StringBuilder(s.Length + 16).Append('"');
+            for (int i = 0; i < s.Length; i++)
+            {
+                char c = s[i];
+                if (char.IsHighSurrogate(c) && i + 1 < s.Length && char.IsLowSurrogate(s[i + 1])) { text.Append(c).Append(s[++i]); }
+                else if (c == '"' || c == '\\') { text.Append('\\').Append(c); }
+                else if (c < ' ' || char.IsSurrogate(c)) { text.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture)); }
+                else { text.Append(c); }
+            }
+            w.WriteRawValue(text.Append('"').ToString(), skipInputValidation: true);
         }
 
         private static void WriteTagged(Utf8JsonWriter w, string tag, string key, string value)
@@ -159,7 +188,14 @@ namespace MgBridge
         {
             if (depth > MaxDepth)
             {
-                throw new ArgumentException($"The value is nested more than {MaxDepth} levels deep (does it refer to itself?).");
+                // Never a terminating exception here (it would stop the whole pipeline): a tag
+                // the core refuses like any value it cannot send.
+                w.WriteStartObject();
+                w.WriteString(Tag, "Unsupported");
+                w.WriteString("type", "a value nested more than " + MaxDepth + " levels deep (does it refer to itself?)");
+                w.WriteString("text", "");
+                w.WriteEndObject();
+                return;
             }
             if (value is PSObject ps)
             {
@@ -189,7 +225,7 @@ namespace MgBridge
                     w.WriteNullValue();
                     return;
                 case string s:
-                    w.WriteStringValue(s);
+                    WriteText(w, s);
                     return;
                 case char c:
                     w.WriteStringValue(c.ToString());

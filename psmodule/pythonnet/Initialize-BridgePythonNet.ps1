@@ -21,10 +21,11 @@ function Initialize-BridgePythonNet {
            interpreter (so a venv's pyvenv.cfg is honoured exactly as when it runs) and
            PythonHome = its base prefix, all before PythonEngine.Initialize() (signals
            left to .NET: Ctrl+C stays PowerShell's). PythonPath is deliberately not set:
-           Py_SetPath leaves sys.base_prefix empty on 3.11; instead the host's setup()
-           appends the probe's sys.path entries the embedded interpreter lacks and puts
-           the checkout first. Then BeginAllowThreads(), so any thread can take the GIL.
-        4. The host module (mgbridge_pythonnet_host.py beside this file) is loaded by path.
+           Py_SetPath leaves sys.base_prefix empty on 3.11; instead step 4 appends the
+           probe's sys.path entries the embedded interpreter lacks and puts the checkout
+           first. Then BeginAllowThreads(), so any thread can take the GIL.
+        4. sys.path as the configured interpreter has it, then the host module,
+           bridge.protocol._host (the core's own, covered by pytest and mypy).
 
         A failure before PythonEngine.Initialize() leaves nothing behind and the next call
         tries again; a failure from Initialize() on is remembered for the life of the
@@ -148,25 +149,27 @@ function Initialize-BridgePythonNet {
         $state.PyString = $types.PyString
         $state.Types = $types
 
-        # 4. The host module, by path; then sys.path as the interpreter has it. (A failure
-        # here is not final: Python is up, and the next call tries this step again.)
-        $hostFile = [System.IO.Path]::Combine((Get-BridgePythonNetModuleRoot), 'pythonnet', 'mgbridge_pythonnet_host.py')
+        # 4. sys.path as the interpreter has it (entries the embedded one lacks appended, the
+        # checkout first), then the host module. (A failure here is not final: Python is up,
+        # and the next call tries this step again.)
         $config = [ordered]@{ path = @($probe.Path); prepend = @($(if ($repo) { $repo })) } | ConvertTo-Json -Compress -Depth 3
         $hostFunctions = @{}
         $summary = Use-BridgePython -State $state {
             param($s)
-            $code = "import importlib.util as _u, sys as _s`n" +
-                "_spec = _u.spec_from_file_location('mgbridge_pythonnet_host', $(ConvertTo-Json -InputObject $hostFile))`n" +
-                "_m = _u.module_from_spec(_spec); _s.modules[_spec.name] = _m; _spec.loader.exec_module(_m)`n" +
-                "del _u, _s, _spec, _m"
+            $code = "import json as _j, sys as _s`n" +
+                "_c = _j.loads($(ConvertTo-Json -InputObject $config))`n" +
+                "for _e in reversed(_c['prepend'] or []):`n" +
+                "    _s.path.remove(_e) if _e in _s.path else None`n" +
+                "    _s.path.insert(0, _e)`n" +
+                "_s.path.extend(_e for _e in dict.fromkeys(_c['path'] or []) if _e and _e not in _s.path)`n" +
+                "del _j, _s, _c"
             $s.Types.PythonEngine::Exec($code)
-            $module = $s.Py::Import('mgbridge_pythonnet_host')
+            $module = $s.Py::Import('bridge.protocol._host')
             try {
-                foreach ($fn in 'setup', 'begin', 'step', 'cancel', 'inflight') { $hostFunctions[$fn] = $module.GetAttr($fn) }
+                foreach ($fn in 'begin', 'step', 'cancel', 'running', 'summary') { $hostFunctions[$fn] = $module.GetAttr($fn) }
             } finally { $module.Dispose() }
-            $arg = $s.PyString::new($config)
-            $out = $hostFunctions.setup.Invoke($arg)
-            try { [string]$out.ToString() } finally { $out.Dispose(); $arg.Dispose() }
+            $out = $hostFunctions.summary.Invoke()
+            try { [string]$out.ToString() } finally { $out.Dispose() }
         }
         $state.Host = $hostFunctions
         $embedded = $summary | ConvertFrom-Json

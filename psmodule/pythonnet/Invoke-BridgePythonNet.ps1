@@ -7,13 +7,15 @@ function Invoke-BridgePythonNet {
         bridge.protocol.dispatch inside this pwsh process. Python starts on the first call
         (Initialize-BridgePythonNet), not at import.
 
-        The request runs on a Python worker thread; this thread waits in slices of 50 ms,
+        The request runs in the core's call runner (bridge/protocol/_runner.py, the same
+        as the subprocess helper's) on a Python worker thread; this thread waits in slices of 50 ms,
         taking the GIL only for each short begin/step call, so other runspaces and threads
         run meanwhile, and a stopped pipeline (Ctrl+C, StopProcessing) is noticed between
         slices: the finally block then cancels the ticket and the call returns at once,
         while the request finishes in the background and its answer is dropped (the
         subprocess transport's 'cancel' does the same; an HTTP call in flight cannot be
-        interrupted safely in either).
+        interrupted safely in either). The ticket is chosen here before 'begin' is called,
+        so a stop that lands as 'begin' returns still cancels it.
 
         A Python exception never escapes as a .NET exception: dispatch turns failures into
         'ok: false' responses itself, and anything raised around it (the core fails to
@@ -46,13 +48,10 @@ function Invoke-BridgePythonNet {
             [System.InvalidOperationException]::new($_.Exception.Message, $_.Exception),
             'MgBridgePythonNetUnavailable', [System.Management.Automation.ErrorCategory]::ResourceUnavailable, $null))
     } }
-    $ticket = $null
+    $ticket = [guid]::NewGuid().ToString('N')
     $finished = $false
     try {
-        $reply = Invoke-BridgePythonHostFunction -State $state -Name begin -Argument $Json
-        $bar = $reply.IndexOf('|')
-        $ticket = $reply.Substring(0, $bar)
-        $reply = $reply.Substring($bar + 1)
+        $reply = Invoke-BridgePythonHostFunction -State $state -Name begin -Argument "$ticket|$Json"
         while ($true) {
             switch ($reply[0]) {
                 'R' {
@@ -84,7 +83,7 @@ function Invoke-BridgePythonNet {
                 warnings = @(); verbose = @(); debug = @(); messages = @()
             } | ConvertTo-Json -Compress -Depth 5)
     } finally {
-        if (-not $finished -and $null -ne $ticket) {
+        if (-not $finished) {
             # Stopped: tell the host to drop the late answer. Never let this fail the stop.
             try { $null = Invoke-BridgePythonHostFunction -State $state -Name cancel -Argument $ticket } catch { $null = $_ }
         }

@@ -18,13 +18,17 @@
     subprocess (default) or pythonnet.
 .PARAMETER Path
     Test files or folders to run (default: this folder, recursively).
+.PARAMETER Order
+    'reverse' runs the files in reverse order (default $env:MGBRIDGE_TEST_ORDER, else
+    the usual order): no file may depend on another having run before it.
 .EXAMPLE
     pwsh -NoProfile -File tests/pester/Run-Pester.ps1 -Transport subprocess
 #>
 [CmdletBinding()]
 param(
     [ValidateSet('subprocess', 'pythonnet')][string]$Transport = 'subprocess',
-    [string[]]$Path = @($PSScriptRoot)
+    [string[]]$Path = @($PSScriptRoot),
+    [ValidateSet('', 'normal', 'reverse')][string]$Order = [string]$env:MGBRIDGE_TEST_ORDER
 )
 $ErrorActionPreference = 'Stop'
 # pwsh -File passes "a,b" as one string: accept comma-separated paths too.
@@ -39,6 +43,16 @@ $null = Get-TestEmulator
 $result = $null
 try {
     $config = New-PesterConfiguration
+    if ($Order -eq 'reverse') {
+        # The files one by one, last first (Pester keeps the order of the paths it is given).
+        $Path = @($Path | ForEach-Object {
+                if (Test-Path -LiteralPath $_ -PathType Container) {
+                    Get-ChildItem -LiteralPath $_ -Recurse -Filter '*.Tests.ps1' | Sort-Object FullName | ForEach-Object FullName
+                } else { (Resolve-Path -LiteralPath $_).Path }
+            })
+        [array]::Reverse($Path)
+        "Pester files in reverse order: $(($Path | ForEach-Object { [System.IO.Path]::GetFileName($_) }) -join ', ')"
+    }
     $config.Run.Path = $Path
     if ($Transport -ne 'pythonnet') {
         $config.Run.ExcludePath = @((Join-Path $PSScriptRoot 'pythonnet/*'), (Join-Path $PSScriptRoot 'Parity.Tests.ps1'))

@@ -104,7 +104,7 @@ Describe 'The shared helper (subprocess)' -Tag 'subprocess' -ForEach @(if ($Tran
     It 'a parallel runspace restarts a killed helper and finds the connection restored' {
         $old = Get-HelperPid
         Stop-Process -Id $old -Force
-        Start-Sleep -Milliseconds 200
+        Wait-Process -Id $old -ErrorAction SilentlyContinue
         $results = 1..2 | ForEach-Object -ThrottleLimit 2 -Parallel {
             Import-Module $using:Manifest
             (New-MgApplicationSynchronizationJob -ApplicationId $using:AppId -TemplateId "restarted-$_" -WarningAction SilentlyContinue).TemplateId

@@ -16,6 +16,18 @@ BeforeAll {
     $script:Info = Get-TestEmulator
     $script:AppId = $Info.application_id
     function Get-HelperPid { & (Get-Module MgBridge) { (Get-BridgeSubprocessState).Helper.Id } }
+    function Wait-TestPost([string]$TemplateId) {
+        # A handshake: until the emulator has received the create with this templateId.
+        $deadline = [datetime]::UtcNow.AddSeconds(120)  # only a hang ends here
+        while (-not @(Get-EmulatorRequests -Route 'jobs.create' | Where-Object { $_.body.templateId -eq $TemplateId }).Count) {
+            if ([datetime]::UtcNow -gt $deadline) { throw "the create '$TemplateId' never reached the emulator" }
+            Start-Sleep -Milliseconds 20
+        }
+    }
+    function Test-TestPostAnswered([string]$TemplateId) {
+        $post = Get-EmulatorRequests -Route 'jobs.create' | Where-Object { $_.body.templateId -eq $TemplateId } | Select-Object -Last 1
+        $null -ne $post.status
+    }
 }
 
 # Only the subprocess transport has a helper process that can die.
@@ -23,7 +35,7 @@ Describe 'Helper process lifetime (subprocess)' -Tag 'subprocess' -ForEach @(if 
     It 'restarts a helper killed between calls and restores the session (connection, environments)' {
         $old = Get-HelperPid
         Stop-Process -Id $old -Force
-        Start-Sleep -Milliseconds 200
+        Wait-Process -Id $old -ErrorAction SilentlyContinue
         $job = New-MgApplicationSynchronizationJob -ApplicationId $AppId -TemplateId 'after-kill' -WarningVariable w -WarningAction SilentlyContinue
         $job.TemplateId | Should -Be 'after-kill'
         "$w" | Should -Match 'had exited.*started a new one'
@@ -31,19 +43,32 @@ Describe 'Helper process lifetime (subprocess)' -Tag 'subprocess' -ForEach @(if 
         (Get-MgContext).Environment | Should -Be 'Emu'
     }
     It 'reports a helper killed during a call with a clear error, then recovers' {
-        Set-EmulatorFaults @(@{ route = 'jobs.create'; kind = 'latency'; seconds = 3; count = 1 })
+        Set-EmulatorFaults @(@{ route = 'jobs.create'; kind = 'latency'; seconds = 30; count = 1 })
+        $tag = "killed-$([guid]::NewGuid().ToString('N'))"
+        $killer = [powershell]::Create()
         try {
+            # Kill the helper once the emulator holds its create (a handshake, not a delay).
             $victim = Get-HelperPid
-            $psi = [System.Diagnostics.ProcessStartInfo]::new('/bin/sh')
-            foreach ($a in '-c', "sleep 0.7; kill -9 $victim") { $psi.ArgumentList.Add($a) }
-            $killer = [System.Diagnostics.Process]::Start($psi)
-            $sw = [Diagnostics.Stopwatch]::StartNew()
-            New-MgApplicationSynchronizationJob -ApplicationId $AppId -TemplateId 'killed' -ErrorVariable ev -ErrorAction SilentlyContinue
-            $sw.Elapsed.TotalSeconds | Should -BeLessThan 2.9
+            $null = $killer.AddScript({
+                    param($admin, $tag, $victim)
+                    $deadline = [datetime]::UtcNow.AddSeconds(120)
+                    while ([datetime]::UtcNow -lt $deadline) {
+                        $log = @(Invoke-RestMethod -Uri "$admin/requests" -SkipCertificateCheck | ForEach-Object { $_ })
+                        if (@($log | Where-Object { $_.route -eq 'jobs.create' -and $_.body.templateId -eq $tag }).Count) { break }
+                        Start-Sleep -Milliseconds 20
+                    }
+                    Stop-Process -Id $victim -Force
+                }).AddArgument($Info.admin_url).AddArgument($tag).AddArgument($victim)
+            $handle = $killer.BeginInvoke()
+            New-MgApplicationSynchronizationJob -ApplicationId $AppId -TemplateId $tag -ErrorVariable ev -ErrorAction SilentlyContinue
+            Test-TestPostAnswered $tag | Should -BeFalse  # the call ended before Graph answered
             $ev[0].FullyQualifiedErrorId | Should -BeLike 'HelperExited,*'
             $ev[0].Exception.Message | Should -Match 'exited unexpectedly.*next call starts a new helper'
-            $killer.WaitForExit(2000) | Out-Null
-        } finally { Clear-EmulatorFaults }
+            $killer.EndInvoke($handle)
+        } finally {
+            Clear-EmulatorFaults
+            $killer.Dispose()
+        }
         (New-MgApplicationSynchronizationJob -ApplicationId $AppId -TemplateId 'recovered' -WarningAction SilentlyContinue).TemplateId | Should -Be 'recovered'
     }
 }
@@ -68,32 +93,32 @@ Describe 'A Python exception in the core (pythonnet)' -Tag 'pythonnet' -ForEach 
 
 Describe 'Ctrl+C / StopProcessing' {
     It 'returns promptly from a slow request and the transport keeps serving' {
-        Set-EmulatorFaults @(@{ route = 'jobs.create'; kind = 'latency'; seconds = 5; count = 1 })
+        Set-EmulatorFaults @(@{ route = 'jobs.create'; kind = 'latency'; seconds = 30; count = 1 })
+        $tag = "slow-$([guid]::NewGuid().ToString('N'))"
         $ps = [powershell]::Create()
         try {
             # A second runspace imports its own module instance, which shares this process's
             # helper (subprocess) or embedded Python (pythonnet).
             $manifest = Join-Path (Get-TestRepository) 'psmodule/MgBridge.psd1'
             $null = $ps.AddScript({
-                    param($manifest, $info)
+                    param($manifest, $info, $tag)
                     Import-Module $manifest
                     $null = Add-MgEnvironment -Name Emu -AzureADEndpoint $info.login_url -GraphEndpoint $info.graph_url -CaFile $info.ca_file
                     $cred = [pscredential]::new($info.client_id, (ConvertTo-SecureString $info.client_secret -AsPlainText -Force))
                     Connect-MgGraph -Environment Emu -ClientSecretCredential $cred -TenantId $info.tenant_id -NoWelcome
                     [Console]::Out.Flush()
                     'ready'
-                    New-MgApplicationSynchronizationJob -ApplicationId $info.application_id -TemplateId 'slow'
-                }).AddArgument($manifest).AddArgument($Info)
+                    New-MgApplicationSynchronizationJob -ApplicationId $info.application_id -TemplateId $tag
+                }).AddArgument($manifest).AddArgument($Info).AddArgument($tag)
             $output = [System.Management.Automation.PSDataCollection[psobject]]::new()
             $handle = $ps.BeginInvoke([System.Management.Automation.PSDataCollection[psobject]]::new(), $output)
             $deadline = [datetime]::UtcNow.AddSeconds(30)
             while ($output.Count -lt 1 -and [datetime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 50 }
             $output[0] | Should -Be 'ready'
-            Start-Sleep -Milliseconds 500  # the create is now waiting on the 5 s latency
-            $sw = [Diagnostics.Stopwatch]::StartNew()
+            Wait-TestPost $tag  # the create now waits on the 30 s latency
             $ps.Stop()
-            $sw.Elapsed.TotalSeconds | Should -BeLessThan 1.5
             $ps.InvocationStateInfo.State | Should -Be 'Stopped'
+            Test-TestPostAnswered $tag | Should -BeFalse  # Stop returned without waiting for Graph
             # The same runspace (the same helper, or the same embedded Python) still works afterwards.
             $ps.Commands.Clear()
             $null = $ps.AddScript({ param($info) (New-MgApplicationSynchronizationJob -ApplicationId $info.application_id -TemplateId 'after-stop').TemplateId }).AddArgument($Info)

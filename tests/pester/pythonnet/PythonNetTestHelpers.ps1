@@ -52,27 +52,75 @@ function Invoke-TestPwsh {
 
 function Add-TestSlowOp {
     # Test-only ops, added to the core's dispatch table in this process:
-    #   sleep  {seconds}  -> {"slept": seconds} after sleeping (a slow request)
-    #   boom              -> emits a 'prompt' event, then raises ZeroDivisionError
-    #   echo   {...}      -> the args back, and the Python thread that ran it
+    #   sleep   {seconds, tag?} -> {"slept": seconds}; with a tag, 'state' reports it
+    #   state   {tag}           -> {"started": bool, "finished": bool} of that tagged sleep
+    #   barrier {name, parties} -> {} once 'parties' requests wait on the barrier together
+    #                              (a BrokenBarrierError after 60 s if they never overlap)
+    #   boom                    -> emits a 'prompt' event, then raises ZeroDivisionError
+    #   echo    {...}           -> the args back, and the Python thread that ran it
     param([hashtable]$State)
     Use-BridgePython -State $State {
         param($s)
         $s.Types.PythonEngine::Exec(@'
 import threading, time
 import bridge.protocol._dispatch as _d
-_d.OPS['sleep'] = lambda a, c: (time.sleep(float(a.get('seconds', 1))), {'slept': a.get('seconds', 1)})[1]
+_t_lock = threading.Lock()
+_t_tags = {}
+_t_barriers = {}
+def _t_sleep(a, c):
+    tag = a.get('tag')
+    if tag:
+        with _t_lock: _t_tags[tag] = 'started'
+    time.sleep(float(a.get('seconds', 1)))
+    if tag:
+        with _t_lock: _t_tags[tag] = 'finished'
+    return {'slept': a.get('seconds', 1)}
+def _t_state(a, c):
+    with _t_lock: value = _t_tags.get(a.get('tag'))
+    return {'started': value is not None, 'finished': value == 'finished'}
+def _t_barrier(a, c):
+    with _t_lock:
+        barrier = _t_barriers.setdefault(a['name'], threading.Barrier(int(a['parties']), timeout=60))
+    barrier.wait()
+    return {}
+_d.OPS['sleep'] = _t_sleep
+_d.OPS['state'] = _t_state
+_d.OPS['barrier'] = _t_barrier
 _d.OPS['boom'] = lambda a, c: c.emit('prompt', {'message': 'To sign in, use code TEST123'}) or 1 / 0
 _d.OPS['echo'] = lambda a, c: {'args': dict(a), 'thread': threading.current_thread().name}
 '@)
     }
 }
 
-function Get-TestInflight {
-    param([hashtable]$State)
+function Get-TestSleepState {
+    # The 'state' op's answer for a tagged sleep: Started, Finished.
+    param([string]$Tag)
+    $r = (Invoke-BridgePythonNet -Json ('{"v":1,"id":"state-' + $Tag + '","op":"state","args":{"tag":"' + $Tag + '"}}') | ConvertFrom-Json).result
+    [pscustomobject]@{ Started = [bool]$r.started; Finished = [bool]$r.finished }
+}
+
+function Wait-TestSleepStarted {
+    # A handshake: until the tagged sleep runs (bounded only to end a hang).
+    param([string]$Tag)
+    $deadline = [datetime]::UtcNow.AddSeconds(120)
+    while (-not (Get-TestSleepState -Tag $Tag).Started) {
+        if ([datetime]::UtcNow -gt $deadline) { throw "the request tagged '$Tag' never started" }
+        Start-Sleep -Milliseconds 20
+    }
+}
+
+function Test-TestRunning {
+    # Whether a request with this message id is still in flight in the host (its own call only).
+    param([hashtable]$State, [Parameter(Mandatory)]$Id)
     Use-BridgePython -State $State {
         param($s)
-        $r = $s.Host.inflight.Invoke()
-        try { [int]$r.ToString() } finally { $r.Dispose() }
+        $arg = $s.PyString::new(($Id | ConvertTo-Json -Compress))
+        $r = $s.Host.running.Invoke($arg)
+        try { [string]$r.ToString() -eq '1' } finally { $r.Dispose(); $arg.Dispose() }
     }
+}
+
+function New-TestId {
+    # A message id no other test uses, so in-flight checks concern this call alone.
+    "t-" + [guid]::NewGuid().ToString('N')
 }
