@@ -29,7 +29,9 @@ $job = New-MgApplicationSynchronizationJob -ApplicationId $info.application_id -
 New-MgApplicationSynchronizationJob -ApplicationId $info.application_id -BodyParameter $body -WhatIf
 $core = & $module { (Invoke-BridgeCore -Message @{ op = 'hello' }).result }
 $after = @([AppDomain]::CurrentDomain.GetAssemblies() | ForEach-Object { $_.GetName().Name })
-$models = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq 'MgBridge.Models' }
+# Every assembly that defines the module's types: only the package's own DLL may (Add-Type
+# would have made another, in memory or in the cache).
+$models = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetType('MgBridge.BridgeJson') }
 [pscustomobject]@{
     ModuleBase     = $module.ModuleBase
     ModuleVersion  = $module.Version.ToString()
@@ -43,4 +45,11 @@ $models = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName
     Interval       = $job.Schedule.Interval.ToString()
     Models         = @($models | ForEach-Object Location)
     Compilers      = @($after | Where-Object { $_ -like 'Microsoft.CodeAnalysis*' -and $_ -notin $before })
+    Help           = (Get-Help New-MgApplicationSynchronizationJob).Synopsis
+    ProjectUri     = [string]$module.PrivateData.PSData.ProjectUri
+    LicenseUri     = [string]$module.PrivateData.PSData.LicenseUri
+    ReleaseNotes   = [string]$module.PrivateData.PSData.ReleaseNotes
+    FileList       = @($module.FileList | ForEach-Object { [System.IO.Path]::GetRelativePath($module.ModuleBase, $_) -replace '\\', '/' })
+    Files          = @(Get-ChildItem -LiteralPath $module.ModuleBase -Recurse -File | ForEach-Object {
+            [System.IO.Path]::GetRelativePath($module.ModuleBase, $_.FullName) -replace '\\', '/' })
 } | ConvertTo-Json -Compress

@@ -137,6 +137,15 @@ def _assert_installed_run(report: dict[str, Any], home: Path, venv: Path, transp
     # C# compiler (Roslyn, which Add-Type loads) is ever loaded.
     assert report["Models"] == [str(Path(report["ModuleBase"]) / "bin" / "MgBridge.Models.dll")]
     assert report["Compilers"] == []
+    # A release build: merged scripts, precompiled types, a complete manifest, help.
+    files = set(report["Files"])
+    assert {"MgBridge.psd1", "MgBridge.psm1", "MgBridge.PythonNet.ps1", "bin/MgBridge.Models.dll",
+            "bin/Python.Runtime.dll", "LICENSE"} <= files, files
+    assert not [f for f in files if f.endswith((".cs", ".md")) or f.startswith(("Private/", "Public/"))]
+    assert files - {"python.json", "PSGetModuleInfo.xml"} == set(report["FileList"])
+    assert report["Help"] == "Create new navigation property to jobs for applications"
+    assert report["ProjectUri"].startswith("https://") and report["LicenseUri"].startswith("https://")
+    assert report["ReleaseNotes"].startswith(f"MgBridge {VERSION}") and "### Added" in report["ReleaseNotes"]
 
 
 @pytest.fixture(scope="module")
