@@ -11,11 +11,21 @@ Usage::
     # what the call would send, without sending it:
     request = bridge.new_application_synchronization_job(
         application_id="5e2c...", body_parameter={"templateId": "scim"}, what_if=True)
-    request.url(), request.content
+    request.url(), request.content      # the URL the call would use, the exact body
+
+    # any azure-core TokenCredential (azure.identity's, or your own):
+    bridge.connect(credential=DefaultAzureCredential())
+
+    # async: the same names as coroutines
+    import bridge.aio
+    job = await bridge.aio.new_application_synchronization_job(application_id=..., template_id=...)
+
+Typed to the leaves (``bridge.models``); errors are one tree under :class:`BridgeError`.
 """
 
 from . import _lean_imports  # noqa: F401  (first: before anything imports httpx)
 from ._api import BindingWarning, OutcomeWarning
+import logging as _logging
 from typing import Any as _Any
 
 from ._auth import (AccessToken, AuthType, ClientSecretPair, Connection, Context, ContextScope,
@@ -90,6 +100,10 @@ __all__ = [
     "GraphError",
     "ProtocolError",
 ]
+
+# A library does not print by itself: without logging configured, the ``bridge.*``
+# records (binding and outcome warnings, which also go through ``warnings``) stay quiet.
+_logging.getLogger("bridge").addHandler(_logging.NullHandler())
 
 
 def __getattr__(name: str) -> _Any:

@@ -553,9 +553,13 @@ class Connection:
 
     def get_token(self, force_refresh: bool = False) -> AccessToken:
         """A valid access token (see :class:`TokenProvider`); also for a leased, closed one."""
+        self.ensure_usable()
+        return self.token_provider.get_token(force_refresh=force_refresh)
+
+    def ensure_usable(self) -> None:
+        """Raise AuthenticationError unless tokens may be had (open, or closed but leased)."""
         if self._released or (self._closed and not self._leases):
             raise AuthenticationError(missing_auth_context())
-        return self.token_provider.get_token(force_refresh=force_refresh)
 
     @contextlib.contextmanager
     def lease(self) -> Iterator["Connection"]:

@@ -39,6 +39,7 @@ from ._request import GraphRequest, jobs_path
 from ._spec import CmdletSpec, ModelSpec, ParameterSpec, PropertySpec, Spec, load_spec
 from ._values import (to_json_bool, to_json_datetime, to_json_enum, to_json_int, to_json_string,
                       to_json_timespan)
+from ._wording import expected_type, show, term
 
 __all__ = ["bind", "bind_body", "resolve_parameter_set", "UNSET", "MAX_DEPTH"]
 
@@ -70,8 +71,7 @@ JsonPath = tuple[str, ...]
 
 
 def _short(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
+    return show(value)
 
 
 def check_text(text: str, parameter: str, path: str) -> str:
@@ -218,7 +218,7 @@ class _Binder:
             raise
         except ValueError as exc:
             raise BindingError(f"{path}: {exc}", parameter=parameter, path=path,
-                               expected=prop.type, value=_short(value)) from None
+                               expected=expected_type(prop.type), value=_short(value)) from None
         raise AssertionError(f"unhandled spec type {t}")  # check_spec rules this out
 
     # A whole model -------------------------------------------------------------
@@ -240,9 +240,9 @@ class _Binder:
             if isinstance(result, MappingABC):
                 return result
         raise BindingError(
-            f"{path}: expected a hashtable (dict) of {model.interface} properties, "
+            f"{path}: expected {term('mapping.long')} of {model.interface} properties, "
             f"got {_short(value)}", parameter=parameter, path=path,
-            expected=f"a dict with {model.interface} properties", value=_short(value))
+            expected=f"{term('mapping')} with {model.interface} properties", value=_short(value))
 
     def _collect(self, mapping: Mapping[Any, Any], model: ModelSpec, prefix: JsonPath, path: str,
                  parameter: str, values: dict[JsonPath, Any], sources: dict[JsonPath, str],
@@ -318,9 +318,9 @@ class _Binder:
         if isinstance(value, MappingABC):
             return value
         graph_type = model.groups.get(".".join(group), ".".join(group))
-        raise BindingError(f"{path}: expected a hashtable (dict) of {graph_type} properties, "
+        raise BindingError(f"{path}: expected {term('mapping.long')} of {graph_type} properties, "
                            f"got {_short(value)}", parameter=parameter, path=path,
-                           expected=f"a dict ({graph_type})", value=_short(value))
+                           expected=f"{term('mapping')} ({graph_type})", value=_short(value))
 
     def _unknown(self, key: str, value: Any, model: ModelSpec, in_scope: Sequence[PropertySpec],
                  depth: int, path: str, parameter: str, sink: list[tuple[str, Any]]) -> None:
@@ -512,6 +512,8 @@ def bind(parameters: Mapping[str, Any], spec: Optional[Spec] = None) -> GraphReq
     given = _canonical_parameters(cmdlet, parameters)
     for name in ("WhatIf", "Confirm"):
         given.pop(name, None)  # ShouldProcess switches are the caller's business
+    for runtime in cmdlet.runtime_parameters:
+        given.pop(runtime.name, None)  # options of the call, read by bridge._api.invoke
     set_name = resolve_parameter_set(cmdlet, list(given))
 
     identity_warnings: list[str] = []

@@ -69,6 +69,7 @@ from typing import TYPE_CHECKING, Any, Callable, Generator, Mapping, Optional, T
 import httpx
 
 from ._auth import Connection, credential_connection, get_connection
+from ._call_options import CallOptions
 from ._caller import missing_auth_context
 from ._environments import DEFAULT_ENVIRONMENT, GraphEnvironment, get_environment
 from ._exceptions import (AuthenticationError, BindingError, BridgeError, GraphError,
@@ -83,7 +84,7 @@ from ._transport import (GraphResponse, build_http_client, graph_error_from_resp
 if TYPE_CHECKING:
     from ._credentials import TokenCredential
 
-__all__ = ["GraphClient", "RequestContext", "get_default_client", "set_request_context",
+__all__ = ["GraphClient", "RequestContext", "get_default_client", "client_for_call", "set_request_context",
            "get_request_context", "reset_request_context", "select_profile", "get_profile",
            "find_created", "values_match", "connection_for_credential", "GraphClientCore", "Send",
            "Sleep", "Token", "Step", "Steps", "DEFAULT_CLIENT_TIMEOUT"]
@@ -584,6 +585,8 @@ class GraphClient(GraphClientCore):
         timeout: seconds for each HTTP request (connect, read, write, pool).
         transport: an httpx transport to use instead of the network (tests); the
             client then owns a separate httpx client.
+        options: the call's runtime options (:mod:`bridge._call_options`): with a
+            proxy (or ``direct``), the client owns an httpx client sending that way.
         sleep: the function used to wait between retries (tests).
         credential: instead of a connection, any azure-core ``TokenCredential``
             (``get_token(*scopes)``); the client then owns a connection of its own,
@@ -598,6 +601,7 @@ class GraphClient(GraphClientCore):
                  retry_delay: float = 3.0, max_retry_time: float = 180.0,
                  timeout: float = DEFAULT_CLIENT_TIMEOUT,
                  transport: Optional[httpx.BaseTransport] = None,
+                 options: Optional[CallOptions] = None,
                  sleep: Callable[[float], None] = time.sleep) -> None:
         self._owns_connection = False
         if credential is not None:
@@ -612,10 +616,14 @@ class GraphClient(GraphClientCore):
                 connection.disconnect()
             raise
         self._sleep = sleep
-        self._owns_http = transport is not None
-        self._http = (build_http_client(self.connection.environment.ssl_context(),
-                                        timeout=timeout, transport=transport)
-                      if transport is not None else self.connection.http_client)
+        custom = options is not None and options.custom
+        self._owns_http = transport is not None or custom
+        self._http = (build_http_client(
+                          self.connection.environment.ssl_context(), timeout=timeout,
+                          transport=transport,
+                          proxy=options.proxy.to_httpx() if options and options.proxy else None,
+                          trust_env=not (options and options.direct))
+                      if self._owns_http else self.connection.http_client)
 
     def close(self) -> None:
         """Close the HTTP client if this client owns it (the connection's stays open)."""
@@ -706,6 +714,7 @@ class GraphClient(GraphClientCore):
                 http_response = self._http.send(http_request)
             finally:
                 log_exchange(http_logger, http_request, http_response)
+        assert http_response is not None  # map_exceptions re-raises, never swallows
         return self._answer(http_response, client_request_id)
 
 
@@ -751,3 +760,19 @@ def get_default_client() -> GraphClient:
                              timeout=settings.client_timeout)
         _cached_client = (key, client)
         return client
+
+
+def client_for_call(options: Optional[CallOptions] = None) -> tuple[GraphClient, bool]:
+    """The client for one call: the default one, or (with a proxy) a new one to close after.
+
+    Returns ``(client, owned)``; close the client when ``owned``.
+    """
+    if options is None or not options.custom:
+        return get_default_client(), False
+    connection = get_connection()
+    if connection is None or connection.closed:
+        raise AuthenticationError(missing_auth_context())
+    settings = get_request_context()
+    return GraphClient(connection, api_version=get_profile(), max_retry=settings.max_retry,
+                       retry_delay=settings.retry_delay, max_retry_time=settings.max_retry_time,
+                       timeout=settings.client_timeout, options=options), True

@@ -33,6 +33,7 @@ Usage::
 
 from __future__ import annotations
 
+import functools
 import os
 import ssl
 import threading
@@ -156,15 +157,40 @@ def build_ssl_context(ca_files: tuple[str, ...] = ()) -> ssl.SSLContext:
     It starts from the platform's default trust (``ssl.create_default_context``)
     and adds each PEM bundle in ``ca_files``. Verification cannot be disabled
     through this function.
+
+    One context is kept per set of bundles (while their files are unchanged) and
+    shared by every client of the process: loading the platform's trust store costs
+    ~100 ms here, and Add-MgEnvironment, the sign-in and the Graph client all ask.
     """
-    context = ssl.create_default_context(ssl.Purpose.SERVER_AUTH)
+    stamps = []
     for path in ca_files:
         try:
-            context.load_verify_locations(cafile=path)
-        except (OSError, ssl.SSLError) as exc:
-            raise BindingError(f"Cannot load the CA bundle {path!r}: {exc}", parameter="CaFile",
-                               expected="a readable PEM CA bundle", value=path) from exc
+            info = os.stat(path)
+            stamps.append((path, info.st_mtime_ns, info.st_size))
+        except OSError:
+            stamps.append((path, 0, 0))  # _new_ssl_context reports it
+    with _ssl_lock:  # one build per set of bundles, even when two threads ask at once
+        return _new_ssl_context(tuple(stamps))
+
+
+_ssl_lock = threading.Lock()
+
+
+@functools.lru_cache(maxsize=16)
+def _new_ssl_context(stamps: tuple[tuple[str, int, int], ...]) -> ssl.SSLContext:
+    ca_files = [path for path, _, _ in stamps]
+    context = ssl.create_default_context(ssl.Purpose.SERVER_AUTH)
+    for path in ca_files:
+        _load_ca_file(context, path)
     return context
+
+
+def _load_ca_file(context: ssl.SSLContext, path: str) -> None:
+    try:
+        context.load_verify_locations(cafile=path)
+    except (OSError, ssl.SSLError) as exc:
+        raise BindingError(f"Cannot load the CA bundle {path!r}: {exc}", parameter="CaFile",
+                           expected="a readable PEM CA bundle", value=path) from exc
 
 
 def _normalise_endpoint(value: str, parameter: str) -> str:
@@ -243,7 +269,7 @@ def add_environment(name: str, azure_ad_endpoint: str, graph_endpoint: str, *,
     graph = _normalise_endpoint(graph_endpoint, "GraphEndpoint")
     if ca_file is not None:
         ca_file = os.path.abspath(os.path.expanduser(ca_file))
-        build_ssl_context((ca_file,))  # fail now, not at the first request
+        _check_ca_file(ca_file)  # fail now, not at the first request
     env = GraphEnvironment(clean_name, login, graph, USER_DEFINED, ca_file)
     with _lock:
         existing = _environments.get(clean_name.lower())
@@ -256,7 +282,24 @@ def add_environment(name: str, azure_ad_endpoint: str, graph_endpoint: str, *,
                                "remove it first.", parameter="Name",
                                expected="a new environment name", value=name)
         _environments[clean_name.lower()] = env
+    if ca_file is not None:
+        # The sign-in that usually follows needs the full context (~100 ms to load the
+        # platform's trust): build it meanwhile, on a thread of its own.
+        threading.Thread(target=_warm_ssl_context, args=(env,), daemon=True,
+                         name="mgbridge-ssl-warm-up").start()
     return env
+
+
+def _warm_ssl_context(env: GraphEnvironment) -> None:
+    try:
+        env.ssl_context()
+    except BindingError:
+        pass  # the first request reports it
+
+
+def _check_ca_file(path: str) -> None:
+    """Refuse a CA bundle that cannot be loaded (a bare context: no platform trust to load)."""
+    _load_ca_file(ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT), path)
 
 
 def remove_environment(name: str) -> GraphEnvironment:

@@ -12,8 +12,11 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field, replace
-from typing import Any, Mapping, Optional
+from typing import TYPE_CHECKING, Any, Mapping, Optional
 from urllib.parse import quote
+
+if TYPE_CHECKING:
+    from ._call_options import CallOptions
 
 __all__ = ["GraphRequest", "DEFAULT_GRAPH_ENDPOINT", "DEFAULT_API_VERSION", "API_VERSIONS",
            "encode_json", "jobs_path"]
@@ -53,6 +56,8 @@ class GraphRequest:
         headers: extra headers (``Content-Type`` is implied by a body).
         parameter_set: the parameter set the call resolved to.
         warnings: binding warnings (unknown keys kept as additional properties).
+        options: how to send it (the runtime parameters: proxy), or None for the
+            connection's client; not part of the request's identity.
         endpoint: the Graph endpoint the call targets (``https://graph.microsoft.com``).
         api_version: the API version the call targets (``v1.0`` or ``beta``).
     """
@@ -65,6 +70,7 @@ class GraphRequest:
     warnings: tuple[str, ...] = ()
     endpoint: str = DEFAULT_GRAPH_ENDPOINT
     api_version: str = DEFAULT_API_VERSION
+    options: Optional["CallOptions"] = field(default=None, compare=False, repr=False)
 
     def targeting(self, endpoint: str, api_version: str) -> "GraphRequest":
         """The same request aimed at another endpoint and API version."""

@@ -104,6 +104,7 @@ class ModelSpec:
     description: str = ""
     groups: Mapping[str, str] = field(default_factory=dict)
     identity: bool = False
+    table: tuple[str, ...] = ()  # columns of the default table view (format data)
 
     @property
     def full_interface(self) -> str:
@@ -139,6 +140,8 @@ class ParameterSpec:
     binds: Optional[str] = None
     model: Optional[str] = None
     common: bool = False
+    runtime: bool = False  # the SDK's hidden (DontShow) runtime parameters: options, not data
+    help: str = ""  # MgBridge's behaviour, added to the description in Get-Help
 
     @property
     def python_name(self) -> str:
@@ -189,8 +192,18 @@ class CmdletSpec:
 
     @property
     def own_parameters(self) -> tuple[ParameterSpec, ...]:
-        """The parameters that carry data (not -WhatIf/-Confirm)."""
-        return tuple(p for p in self.parameters if not p.common)
+        """The parameters that carry data (not -WhatIf/-Confirm, not the runtime ones)."""
+        return tuple(p for p in self.parameters if not p.common and not p.runtime)
+
+    @property
+    def runtime_parameters(self) -> tuple[ParameterSpec, ...]:
+        """The SDK's hidden runtime parameters (-Proxy, -Break, ...), DontShow in every set."""
+        return tuple(p for p in self.parameters if p.runtime)
+
+    @property
+    def contract_parameters(self) -> tuple[ParameterSpec, ...]:
+        """The parameters platyPS documents (the seed): all but the hidden runtime ones."""
+        return tuple(p for p in self.parameters if not p.runtime)
 
     def parameters_in(self, set_name: str) -> tuple[ParameterSpec, ...]:
         return tuple(p for p in self.parameters if set_name in p.sets)
@@ -213,9 +226,14 @@ class Spec:
         return self.models[self.cmdlet.identity_model]
 
 
+# libyaml's loader when PyYAML has it: the pure-Python one takes ~140 ms for the spec,
+# on every process's first call (the same safe subset of YAML either way).
+_SAFE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def _read_yaml(name: str) -> Any:
     text = resources.files("bridge").joinpath("spec").joinpath(name).read_text(encoding="utf-8")
-    return yaml.safe_load(text)
+    return yaml.load(text, Loader=_SAFE_LOADER)  # noqa: S506 (a safe loader)
 
 
 def _parse_models(data: Mapping[str, Any]) -> tuple[dict[str, ModelSpec], dict[str, EnumSpec]]:
@@ -231,7 +249,8 @@ def _parse_models(data: Mapping[str, Any]) -> tuple[dict[str, ModelSpec], dict[s
         models[key] = ModelSpec(key=key, interface=m["interface"], graph_type=m.get("graph_type"),
                                 properties=props, description=m.get("description", "") or "",
                                 groups=dict(m.get("groups", {})),
-                                identity=bool(m.get("identity", False)))
+                                identity=bool(m.get("identity", False)),
+                                table=tuple(m.get("table", ()) or ()))
     return models, enums
 
 
@@ -246,7 +265,8 @@ def _parse_cmdlet(data: Mapping[str, Any]) -> CmdletSpec:
             name=p["name"], type=p["type"], sets=set_map, description=p.get("description", ""),
             position=str(p.get("position", "Named")), pipeline=p.get("pipeline") or None,
             aliases=tuple(p.get("aliases", ()) or ()), binds=p.get("binds"), model=p.get("model"),
-            common=bool(p.get("common", False))))
+            common=bool(p.get("common", False)), runtime=bool(p.get("runtime", False)),
+            help=p.get("help", "") or ""))
     return CmdletSpec(
         name=data["name"], module=data["module"], synopsis=data["synopsis"],
         description=data["description"], output_type=data["output_type"],
@@ -281,6 +301,9 @@ def check_spec(spec: Spec) -> None:
             leaves.add(p.json_path)
             for i in range(1, len(p.json_path)):
                 prefixes.add(p.json_path[:i])
+        for column in m.table:
+            if m.find(column) is None:
+                problems.append(f"{m.key}: table column {column} is not a property")
         for prefix in prefixes:
             if prefix in leaves:
                 problems.append(f"{m.key}: {'.'.join(prefix)} is both a value and an object")

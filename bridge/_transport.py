@@ -101,6 +101,13 @@ def _raise_mapped(exc: BaseException, what: str, auth: bool) -> NoReturn:
         raise NetworkError(f"TLS verification failed{where}: {detail}. Trust a private CA with "
                            "an environment's ca_file or MGBRIDGE_CA_FILE; verification is "
                            "never disabled.") from exc
+    if isinstance(exc, httpx.ProxyError) and any(code in str(exc) for code in ("407", "401")):
+        # Retrying cannot help: the proxy wants (other) credentials (tinyproxy answers a
+        # wrong password with 401, others with 407). Nothing reached Graph.
+        raise AuthenticationError(
+            f"The proxy refused the request ({detail}){where}; nothing was sent to Graph. "
+            "Give the proxy's user name and password with -ProxyCredential (or in the proxy "
+            "URI), or check them.") from exc
     if isinstance(exc, (httpx.NetworkError, httpx.RemoteProtocolError, httpx.ProxyError)):
         sent = "the request may have been received" if isinstance(exc, _MAYBE_SENT) \
             else "the request was not sent"
@@ -379,14 +386,20 @@ def graph_error_from_response(status: int, headers: Mapping[str, str], text: str
 # --------------------------------------------------------------------------- clients
 
 def build_http_client(ssl_context: ssl.SSLContext, *, timeout: float = 300.0,
-                      transport: Optional[httpx.BaseTransport] = None) -> httpx.Client:
-    """The pooled httpx client of one connection.
+                      transport: Optional[httpx.BaseTransport] = None,
+                      proxy: Optional[httpx.Proxy] = None, trust_env: bool = True) -> httpx.Client:
+    """The pooled httpx client of one connection (or of one call through ``proxy``).
 
     TLS trust is the given context (system store plus the environment's extra
-    CAs); ``trust_env`` stays on for proxy variables, and because ``verify`` is
-    an explicit SSLContext, ``SSL_CERT_FILE`` cannot replace it.
+    CAs); ``trust_env`` stays on for proxy variables unless the call says
+    otherwise, and because ``verify`` is an explicit SSLContext, ``SSL_CERT_FILE``
+    cannot replace it. An explicit ``proxy`` takes https requests through
+    ``CONNECT`` (and authenticates with its credential).
     """
-    return httpx.Client(transport=transport, **http_client_options(ssl_context, timeout))
+    options = http_client_options(ssl_context, timeout)
+    if proxy is not None or not trust_env:
+        options.update(trust_env=False, proxies=proxy)
+    return httpx.Client(transport=transport, **options)
 
 
 def http_client_options(ssl_context: ssl.SSLContext, timeout: float) -> dict[str, Any]:

@@ -6,11 +6,12 @@ binding turns that into a :class:`~bridge.BindingError` with the key path.
 
 Rules where .NET, PowerShell and Graph leave room (documented in docs/):
 
-- DateTime: aware values are converted to UTC; *naive* values are local time,
-  as .NET's ``DateTime.ToUniversalTime`` treats ``Kind=Unspecified``; ISO 8601
-  strings are accepted (``Z``/offsets, up to 7 fractional digits as .NET's
-  round-trip ``"o"`` format writes). Sent as ``2024-05-01T08:00:00Z``, with
-  fractional seconds only when non-zero.
+- DateTime: held in 100 ns ticks like .NET. Aware values are converted to UTC;
+  *naive* values are local time, as .NET's ``DateTime.ToUniversalTime`` treats
+  ``Kind=Unspecified``; ISO 8601 strings are accepted (``Z``/offsets, up to 7
+  fractional digits as .NET's round-trip ``"o"`` format writes) and a string
+  without an offset is UTC, as the SDK sends one from a hashtable. Sent as
+  ``2024-05-01T08:00:00Z``, with fractional seconds (all 7 digits) only when non-zero.
 - TimeSpan: kept in 100 ns ticks like .NET, so ``TimeSpan.MaxValue``
   (``P10675199DT2H48M5.4775807S``) round-trips exactly. Accepted:
   ``timedelta``, ISO 8601 durations (``PT40M``, ``P1DT2H``; ``Y`` = 365 days
@@ -34,9 +35,11 @@ from datetime import datetime, timedelta, timezone
 from typing import Any, Optional
 
 from ._spec import EnumSpec
+from ._wording import show, term
 
 __all__ = ["to_json_datetime", "to_json_timespan", "to_json_int", "to_json_bool",
-           "to_json_string", "to_json_enum", "parse_datetime", "parse_duration_ticks",
+           "to_json_string", "to_json_enum", "parse_datetime", "parse_datetime_ticks",
+           "format_datetime_ticks", "ticks_to_datetime", "DATETIME_MAX_TICKS", "parse_duration_ticks",
            "ticks_to_iso", "ticks_to_timedelta", "INT32_RANGE", "INT64_RANGE"]
 
 INT32_RANGE = (-2**31, 2**31 - 1)
@@ -58,17 +61,28 @@ _DECIMAL_INT = re.compile(r"^\s*[+-]?\d+\s*$")
 
 
 def _describe(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
+    return show(value)
 
 
 # -- DateTime -----------------------------------------------------------------
+# Instants are held in .NET ticks (100 ns since 0001-01-01T00:00:00Z), as
+# TimeSpans are, so Graph's Edm.DateTimeOffset keeps all 7 fractional digits
+# from a caller's string to the wire; a Python datetime has microseconds only.
 
-def parse_datetime(value: str) -> datetime:
-    """Parse an ISO 8601 date/time string into an aware UTC datetime.
+_EPOCH = datetime(1, 1, 1, tzinfo=timezone.utc)
+DATETIME_MAX_TICKS = 3_155_378_975_999_999_999  # DateTime.MaxValue.Ticks
 
-    Without an offset the value is local time (the documented naive rule).
-    Fractions beyond microseconds (.NET writes 7 digits) are truncated.
+
+def _utc_ticks(value: datetime) -> int:
+    delta = _to_utc(value) - _EPOCH
+    return (delta.days * 86_400 + delta.seconds) * TICKS_PER_SECOND + delta.microseconds * 10
+
+
+def parse_datetime_ticks(value: str) -> int:
+    """Parse an ISO 8601 date/time string into UTC ticks (all 7 fractional digits).
+
+    Without an offset the string is UTC, as Graph means it and as the SDK sends such
+    a string from a hashtable (a naive ``datetime`` is local time instead).
     """
     m = _ISO_DATETIME.match(value.strip())
     if not m:
@@ -77,17 +91,49 @@ def parse_datetime(value: str) -> datetime:
     time = m.group("time") or "00:00:00"
     if len(time) == 5:
         time += ":00"
-    frac = (m.group("f") or "")[:6].ljust(6, "0")
+    digits = m.group("f") or ""
+    if len(digits) > 7:
+        raise ValueError(f"expected at most 7 fractional digits (100 ns, .NET's precision), "
+                         f"got {_describe(value)}")
     tz = m.group("tz")
-    if tz in ("Z", "z"):
+    if tz is None or tz in ("Z", "z"):
         tz = "+00:00"
-    elif tz and ":" not in tz:
+    elif ":" not in tz:
         tz = tz[:3] + ":" + tz[3:]
     try:
-        parsed = datetime.fromisoformat(f"{m.group('date')}T{time}.{frac}{tz or ''}")
-    except ValueError as exc:
+        parsed = datetime.fromisoformat(f"{m.group('date')}T{time}{tz}")
+        ticks = _utc_ticks(parsed) + int(digits.ljust(7, "0"))
+    except (ValueError, OverflowError) as exc:
         raise ValueError(f"expected a valid date and time, got {_describe(value)} ({exc})") from None
-    return _to_utc(parsed)
+    if not 0 <= ticks <= DATETIME_MAX_TICKS:
+        raise ValueError(f"expected a date and time between 0001-01-01 and 9999-12-31 UTC, "
+                         f"got {_describe(value)}")
+    return ticks
+
+
+def ticks_to_datetime(ticks: int) -> datetime:
+    """UTC ticks as an aware datetime (sub-microsecond digits are dropped)."""
+    return _EPOCH + timedelta(microseconds=ticks // 10)
+
+
+def format_datetime_ticks(ticks: int) -> str:
+    """Graph's form: ``2024-05-01T08:00:00Z``, the fraction (up to 7 digits) only when non-zero."""
+    dt = ticks_to_datetime(ticks - ticks % TICKS_PER_SECOND)
+    # Not strftime: it does not zero-pad years before 1000 on glibc.
+    text = (f"{dt.year:04d}-{dt.month:02d}-{dt.day:02d}T"
+            f"{dt.hour:02d}:{dt.minute:02d}:{dt.second:02d}")
+    fraction = ticks % TICKS_PER_SECOND
+    if fraction:
+        text += ("." + f"{fraction:07d}").rstrip("0")
+    return text + "Z"
+
+
+def parse_datetime(value: str) -> datetime:
+    """Parse an ISO 8601 date/time string into an aware UTC datetime (offset-less: UTC).
+
+    The datetime keeps microseconds; :func:`parse_datetime_ticks` keeps all 7 digits.
+    """
+    return ticks_to_datetime(parse_datetime_ticks(value))
 
 
 def _to_utc(value: datetime) -> datetime:
@@ -97,19 +143,18 @@ def _to_utc(value: datetime) -> datetime:
 
 
 def to_json_datetime(value: Any) -> str:
-    """A DateTime value as Graph's ISO 8601 UTC string."""
+    """A DateTime value as Graph's ISO 8601 UTC string (100 ns precision kept)."""
     if isinstance(value, datetime):
-        dt = _to_utc(value)
+        try:
+            ticks = _utc_ticks(value)
+        except (ValueError, OverflowError) as exc:
+            raise ValueError(f"expected a valid date and time, got {_describe(value)} ({exc})") \
+                from None
     elif isinstance(value, str):
-        dt = parse_datetime(value)
+        ticks = parse_datetime_ticks(value)
     else:
-        raise ValueError(f"expected a datetime or an ISO 8601 string, got {_describe(value)}")
-    # Not strftime: it does not zero-pad years before 1000 on glibc.
-    text = (f"{dt.year:04d}-{dt.month:02d}-{dt.day:02d}T"
-            f"{dt.hour:02d}:{dt.minute:02d}:{dt.second:02d}")
-    if dt.microsecond:
-        text += ("." + f"{dt.microsecond:06d}").rstrip("0")
-    return text + "Z"
+        raise ValueError(f"expected {term('datetime')}, got {_describe(value)}")
+    return format_datetime_ticks(ticks)
 
 
 # -- TimeSpan -----------------------------------------------------------------
@@ -137,8 +182,7 @@ def parse_duration_ticks(value: str) -> int:
                  + (hours * 3600 + minutes * 60 + seconds) * TICKS_PER_SECOND
                  + int((g["f"] or "").ljust(7, "0")))
         return -ticks if g["sign"] else ticks
-    raise ValueError(f"expected a TimeSpan: a timedelta, an ISO 8601 duration such as 'PT40M' "
-                     f"or 'd.hh:mm:ss' such as '00:40:00', got {_describe(value)}")
+    raise ValueError(f"expected {term('timespan')}, got {_describe(value)}")
 
 
 def ticks_to_iso(ticks: int) -> str:
@@ -170,8 +214,7 @@ def to_json_timespan(value: Any) -> str:
     elif isinstance(value, str):
         ticks = parse_duration_ticks(value)
     else:
-        raise ValueError(f"expected a TimeSpan: a timedelta, an ISO 8601 duration such as 'PT40M' "
-                         f"or 'd.hh:mm:ss', got {_describe(value)}")
+        raise ValueError(f"expected {term('timespan.short')}, got {_describe(value)}")
     if abs(ticks) > TIMESPAN_MAX_TICKS:
         raise ValueError(f"expected a TimeSpan within TimeSpan.MaxValue "
                          f"(P10675199DT2H48M5.4775807S), got {_describe(value)}")
@@ -203,7 +246,7 @@ def to_json_bool(value: Any) -> bool:
     """A Boolean value: only True or False."""
     if isinstance(value, bool):
         return value
-    raise ValueError(f"expected a Boolean ($true/$false, True/False), got {_describe(value)}")
+    raise ValueError(f"expected {term('boolean')}, got {_describe(value)}")
 
 
 def to_json_string(value: Any) -> str:

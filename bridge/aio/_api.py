@@ -25,7 +25,11 @@ async def invoke(parameters: Mapping[str, Any], *, what_if: bool = False,
         return request
     if client is None:
         client = get_default_client()
-    return SynchronizationJob(await client.create(request, warn=emit_outcome_warning))
+    said: list[str] = []  # said after the await, from the caller's task and frame
+    job = SynchronizationJob(await client.create(request, warn=said.append))
+    for message in said:
+        emit_outcome_warning(message)
+    return job
 
 
 async def connect(**kwargs: Any) -> Connection:

@@ -191,6 +191,11 @@ class AsyncGraphClient(GraphClientCore):
 
     # -- the driver: await each step
     async def _drive(self, steps: Steps[_T], run: _Run) -> _T:
+        # As the sync driver: the whole call runs on the connection it started with.
+        with self.connection.lease():
+            return await self._drive_leased(steps, run)
+
+    async def _drive_leased(self, steps: Steps[_T], run: _Run) -> _T:
         reply: Any = None
         error: Optional[Exception] = None
         while True:
@@ -211,11 +216,10 @@ class AsyncGraphClient(GraphClientCore):
                 error = exc
 
     async def _token(self, force_refresh: bool) -> AccessToken:
-        if self.connection.closed:
-            raise AuthenticationError(missing_auth_context())
         provider = self.connection.token_provider
         aget = getattr(provider, "aget_token", None)
         if aget is not None and inspect.iscoroutinefunction(aget):
+            self.connection.ensure_usable()
             token: AccessToken = await aget(force_refresh=force_refresh)
             return token
         # msal is blocking: ask it in a worker thread, never on the event loop.
@@ -235,6 +239,7 @@ class AsyncGraphClient(GraphClientCore):
                 http_response = await self._http.send(http_request)
             finally:
                 log_exchange(http_logger, http_request, http_response)
+        assert http_response is not None  # map_exceptions re-raises, never swallows
         return self._answer(http_response, client_request_id)
 
 

@@ -15,6 +15,8 @@ before the core sees them::
     {"@mgbridge.type": "Double", "value": "NaN" | "Infinity" | "-Infinity"} -> float
     {"@mgbridge.type": "Unsupported", "type": "System.IO.FileInfo", "text": "..."}
                                                                     -> ForeignValue
+    {"@mgbridge.type": "Credential", "userName": "...", "password": "..."}
+                                                                    -> ProxyCredential
 
 A :class:`ForeignValue` is a .NET object with no Graph JSON form; the core's
 binder refuses it with a BindingError naming the key path (never dropped).
@@ -31,7 +33,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta, timezone
-from typing import Any
+from typing import Any, Optional, Union
 
 from bridge._values import TICKS_PER_SECOND, ticks_to_iso
 
@@ -64,22 +66,33 @@ class ForeignValue:
     __hash__ = None  # type: ignore[assignment]
 
 
-def _parse_o(text: str, kind: str) -> datetime:
+def _parse_o(text: str, kind: str) -> Union[datetime, str]:
+    """A .NET round-trip ("o") DateTime/DateTimeOffset text as the core binds it.
+
+    Whole microseconds: a datetime (aware, or naive = local for Kind=Unspecified).
+    A 7th fractional digit: Graph's UTC string with all 7 digits (Python's datetime
+    stops at microseconds), as a TimeSpan with sub-microsecond ticks becomes an ISO
+    duration string.
+    """
     m = _O_FORMAT.match(text)
     if not m:
         raise ValueError(f"not a round-trip ('o') date/time: {text!r}")
-    micro = int((m.group(2) or "").ljust(7, "0")[:6])  # .NET has 100 ns ticks; Python µs
-    base = datetime.strptime(m.group(1), "%Y-%m-%dT%H:%M:%S").replace(microsecond=micro)
+    digits = (m.group(2) or "").ljust(7, "0")
+    base = datetime.strptime(m.group(1), "%Y-%m-%dT%H:%M:%S").replace(microsecond=int(digits[:6]))
     tz = m.group(3)
-    if tz == "Z":
-        return base.replace(tzinfo=timezone.utc)
-    if tz:
+    if tz == "Z" or (not tz and kind == "Utc"):
+        aware: Optional[datetime] = base.replace(tzinfo=timezone.utc)
+    elif tz:
         sign = 1 if tz[0] == "+" else -1
         offset = timedelta(hours=int(tz[1:3]), minutes=int(tz[4:6])) * sign
-        return base.replace(tzinfo=timezone(offset))
-    if kind == "Utc":
-        return base.replace(tzinfo=timezone.utc)
-    return base  # Unspecified: naive, which the core reads as local time, like .NET
+        aware = base.replace(tzinfo=timezone(offset))
+    else:
+        aware = None  # Unspecified: naive, which the core reads as local time, like .NET
+    if digits[6] == "0":
+        return aware if aware is not None else base
+    local = aware if aware is not None else base.astimezone()
+    utc = local.astimezone(timezone.utc).replace(tzinfo=None)
+    return utc.isoformat(timespec="microseconds") + digits[6] + "Z"
 
 
 def _decode_tagged(value: dict[str, Any]) -> Any:
@@ -96,6 +109,13 @@ def _decode_tagged(value: dict[str, Any]) -> Any:
         return float(str(value["value"]).replace("Infinity", "inf"))
     if tag == "Unsupported":
         return ForeignValue(str(value.get("type", "object")), str(value.get("text", "")))
+    if tag == "Credential":
+        # A PSCredential (-ProxyCredential); the password is registered for redaction.
+        from bridge._call_options import ProxyCredential
+        from bridge._redact import register_secret
+        password = str(value.get("password") or "")
+        register_secret(password)
+        return ProxyCredential(str(value.get("userName") or ""), password)
     if tag == "Dictionary":
         return {k: decode_value(v) for k, v in dict(value.get("entries") or {}).items()}
     raise ValueError(f"unknown value tag {tag!r}")

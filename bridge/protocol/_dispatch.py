@@ -62,7 +62,7 @@ def _op_hello(args: Mapping[str, Any], ctx: "_Call") -> Any:
 
 
 def _op_invoke(args: Mapping[str, Any], ctx: "_Call") -> Any:
-    from bridge._api import invoke
+    from bridge._api import invoke, send
     from bridge._request import GraphRequest, encode_json
 
     from ._view import job_view
@@ -70,7 +70,12 @@ def _op_invoke(args: Mapping[str, Any], ctx: "_Call") -> Any:
     if not isinstance(parameters, Mapping):
         raise ProtocolError("invoke: 'parameters' must be an object")
     what_if = bool(args.get("whatIf", False))
-    request = invoke(decode_value(dict(parameters)), what_if=True, emit_warnings=False)
+    environ = args.get("proxyEnvironment")
+    if environ is not None and not isinstance(environ, Mapping):
+        raise ProtocolError("invoke: 'proxyEnvironment' must be an object")
+    request = invoke(decode_value(dict(parameters)), what_if=True, emit_warnings=False,
+                     proxy_environ=None if environ is None else
+                     {str(k): str(v) for k, v in environ.items() if v is not None})
     assert isinstance(request, GraphRequest)
     ctx.warnings.extend(request.warnings)
     described = request.to_dict()  # the URL the call would use (see bridge._api.invoke)
@@ -78,10 +83,16 @@ def _op_invoke(args: Mapping[str, Any], ctx: "_Call") -> Any:
         if request.body is not None else None
     if what_if:
         return {"whatIf": True, "request": described}
-    from bridge._client import get_default_client
-    client = get_default_client()
-    ctx.verbose.append(f"{request.method} {client.url(request)}")
-    created = client.create(request, warn=ctx.warnings.append)
+    from bridge._client import client_for_call
+    client, owned = client_for_call(request.options)
+    try:
+        proxy = request.options.proxy if request.options else None
+        via = f" through the proxy {proxy.url}" if proxy else ""
+        ctx.verbose.append(f"{request.method} {client.url(request)}{via}")
+        created = send(request, client, warn=ctx.warnings.append)
+    finally:
+        if owned:
+            client.close()
     return {"whatIf": False, "request": {"method": request.method, "url": client.url(request),
                                          "parameterSet": request.parameter_set},
             "job": job_view(created)}

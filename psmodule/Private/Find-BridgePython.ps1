@@ -25,13 +25,9 @@ function Find-BridgePython {
     }
     if ($env:MGBRIDGE_PYTHON) { Add-Place $env:MGBRIDGE_PYTHON '$env:MGBRIDGE_PYTHON' }
     else { Add-Place '' '$env:MGBRIDGE_PYTHON' 'not set' }
-    $record = [System.IO.Path]::Combine($script:ModuleRoot, 'python.json')
-    $recorded = $null
-    if ([System.IO.File]::Exists($record)) {
-        try { $recorded = [string]([System.IO.File]::ReadAllText($record) | ConvertFrom-Json).python } catch { $recorded = $null }
-    }
-    if ($recorded) { Add-Place $recorded "the interpreter recorded at install ($record)" }
-    else { Add-Place '' 'the interpreter recorded by python -m bridge.powershell install' "none ($record)" }
+    $recorded = Get-BridgeRecordedPython
+    if ($recorded.Python) { Add-Place $recorded.Python "the interpreter recorded at install ($($recorded.Record))" }
+    else { Add-Place '' 'the interpreter recorded by python -m bridge.powershell install' "none ($($recorded.Record))" }
     if ($env:VIRTUAL_ENV) { Add-Place (Join-Path $env:VIRTUAL_ENV $exe) '$env:VIRTUAL_ENV' }
     else { Add-Place '' '$env:VIRTUAL_ENV' 'not set' }
     if (-not $script:BridgeRelease) {

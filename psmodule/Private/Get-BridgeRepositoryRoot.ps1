@@ -13,5 +13,5 @@ function Get-BridgeRepositoryRoot {
         if ($null -ne $target) { $root = $target.FullName }
         $script:ModuleRealRoot = $root
     }
-    Split-Path $script:ModuleRealRoot -Parent
+    [System.IO.Path]::GetDirectoryName($script:ModuleRealRoot.TrimEnd([char[]]"\/"))
 }

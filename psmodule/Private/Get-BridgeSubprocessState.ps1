@@ -16,6 +16,8 @@ function Get-BridgeSubprocessState {
                    replayed (Send-BridgeSubprocessMessage); calls themselves run concurrently,
                    multiplexed by request id. Not the initialization lock below.
           Starting true while a helper is being started (other calls then wait on Lock)
+          Early    the helper started at import and its settings (Start-BridgeHelper -Background),
+                   until the first call takes it over
         Created once, under the process-wide initialization lock; cached in this module instance.
     .OUTPUTS
         System.Collections.Hashtable (synchronized)
@@ -32,7 +34,7 @@ function Get-BridgeSubprocessState {
             $state = [System.AppDomain]::CurrentDomain.GetData('MgBridge.Subprocess.State')
             if ($null -eq $state) {
                 $state = [hashtable]::Synchronized(@{
-                        Helper = $null; Info = $null; Lock = [object]::new(); Starting = $false
+                        Helper = $null; Info = $null; Lock = [object]::new(); Starting = $false; Early = $null
                         Journal = [System.Collections.Generic.List[object]]::new()
                     })
                 [System.AppDomain]::CurrentDomain.SetData('MgBridge.Subprocess.State', $state)

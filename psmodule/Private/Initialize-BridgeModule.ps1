@@ -5,7 +5,8 @@ function Initialize-BridgeModule {
     .DESCRIPTION
         Run once by the loader (MgBridge.psm1, in a checkout or the release build) after
         the types and functions are in place. Nothing here starts Python or reads the
-        file system: import stays cheap; the transport and the core are found on first use.
+        file system itself: import stays cheap. It only starts, in the background, what the
+        first call will need (the helper process, the codec's JIT).
     .PARAMETER Transport
         Import-Module MgBridge -ArgumentList <transport>: 'auto', 'pythonnet' or 'subprocess'.
     #>
@@ -45,4 +46,10 @@ function Initialize-BridgeModule {
     # Removing the module does not end the helper: other runspaces of this process may be
     # using it (and a re-import picks it up again). It exits on its own when its stdin
     # closes, that is when pwsh exits.
+
+    # Work for the first call, started now in the background so that it overlaps the rest of
+    # the session until then: the subprocess helper (Start-BridgeHelperAtImport) and the JIT
+    # of the message codec.
+    Start-BridgeHelperAtImport
+    [MgBridge.BridgeJson]::PrepareInBackground()
 }

@@ -20,13 +20,27 @@ function Invoke-BridgeCommand {
     $set = $Cmdlet.ParameterSetName
     $parameters = [ordered]@{}
     foreach ($key in $BoundParameters.Keys) {
-        if (-not $script:BridgeCommonParameters.Contains($key)) { $parameters[$key] = $BoundParameters[$key] }
+        # -Break was the begin block's (Wait-BridgeDebugger); the other runtime parameters
+        # (-Proxy, -ProxyCredential, ...) are options the core reads.
+        if (-not $script:BridgeCommonParameters.Contains($key) -and $key -ne 'Break') { $parameters[$key] = $BoundParameters[$key] }
+    }
+    $callArgs = [ordered]@{ parameters = $parameters; whatIf = $false }
+    if ($BoundParameters['ProxyUseDefaultCredentials']) {
+        # The session's current proxy variables ($env: changes do not reach the core's process).
+        $environment = [ordered]@{}
+        foreach ($name in 'HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'ALL_PROXY', 'all_proxy', 'NO_PROXY', 'no_proxy') {
+            $value = [System.Environment]::GetEnvironmentVariable($name)
+            if ($value) { $environment[$name] = $value }
+        }
+        $callArgs.proxyEnvironment = $environment
     }
     $debug = $DebugPreference -ne 'SilentlyContinue'
     $preview = [bool]$WhatIfPreference -or $ConfirmPreference -in 'Low', 'Medium'
     $warned = $false
     if ($preview) {
-        $response = Invoke-BridgeCore -Message @{ op = 'invoke'; args = @{ parameters = $parameters; whatIf = $true } }
+        $callArgs.whatIf = $true
+        $response = Invoke-BridgeCore -Message @{ op = 'invoke'; args = $callArgs }
+        $callArgs.whatIf = $false
         Write-BridgeStreams -Response $response
         $warned = $true
         if (-not $response.ok) {
@@ -39,8 +53,13 @@ function Invoke-BridgeCommand {
     } elseif (-not $Cmdlet.ShouldProcess('synchronization job', 'Create')) {
         return
     }
-    $response = Invoke-BridgeCore -Message @{ op = 'invoke'; args = @{ parameters = $parameters; whatIf = $false }; debug = $debug }
+    $response = Invoke-BridgeCore -Message @{ op = 'invoke'; args = $callArgs; debug = $debug }
     Write-BridgeStreams -Response $response -NoWarnings:$warned
+    if (-not $response.ok -and $response.error.type -eq 'AuthenticationError' -and
+        ([string]$response.error.message).StartsWith('Authentication needed.')) {
+        $hint = Get-BridgeCoexistenceHint
+        if ($hint) { $response.error.message = "$($response.error.message) $hint" }
+    }
     if (-not $response.ok) {
         $Cmdlet.WriteError((ConvertTo-BridgeErrorRecord -ErrorInfo $response.error -ParameterSet $set))
         return

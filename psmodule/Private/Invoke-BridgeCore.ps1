@@ -97,18 +97,19 @@ function Get-BridgeTransport {
     .DESCRIPTION
         The setting, first that is given: Import-Module MgBridge -ArgumentList <value>,
         then $env:MGBRIDGE_TRANSPORT (read again whenever it changes), else 'auto'.
-        Values: 'pythonnet', 'subprocess', 'auto' (the default: the fastest that works
-        here, pythonnet; docs/performance.md has the figures). 'auto' and 'pythonnet'
-        both fall back to 'subprocess' when Python cannot start in-process
-        (Switch-BridgeTransport). The answer is cached until the setting changes.
+        Values: 'pythonnet', 'subprocess', 'auto' (the default: the subprocess helper, which
+        starts in the background at import, keeps pwsh's memory low and is as fast per call;
+        docs/performance.md has the figures). 'pythonnet' falls back to 'subprocess' when
+        Python cannot start in-process (Switch-BridgeTransport). The answer is cached until
+        the setting changes.
     #>
     $requested = [string]$env:MGBRIDGE_TRANSPORT
     $setting = if ($script:BridgeTransportArgument) { $script:BridgeTransportArgument }
     elseif ($requested) { $requested.ToLowerInvariant() }
     else { 'auto' }
     $transport = switch ($setting) {
-        'subprocess' { 'subprocess' }
-        { $_ -in 'pythonnet', 'auto' } {
+        { $_ -in 'subprocess', 'auto' } { 'subprocess' }
+        'pythonnet' {
             if ($script:BridgeTransportFallback) { 'subprocess' } else { 'pythonnet' }
         }
         default {

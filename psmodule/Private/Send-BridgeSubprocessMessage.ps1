@@ -28,14 +28,14 @@ function Send-BridgeSubprocessMessage {
     $id = $null
     $helper = $state.Helper
     try {
-        if (-not $helper -or $state.Starting -or $helper.HasExited) {
+        if (-not $helper -or $state['Starting'] -or $helper.HasExited) {
             # Start (or restart) under the lock. It is re-entrant: the replay of
             # Restore-BridgeSession comes back here on the starting thread and goes on.
             $lock = $state.Lock
             while (-not $locked) { $locked = [System.Threading.Monitor]::TryEnter($lock, 50) }
-            if (-not $state.Starting) {
+            if (-not $state['Starting']) {
                 # Other runspaces' calls wait on the lock until the new helper has its session back.
-                $state.Starting = $true
+                $state['Starting'] = $true
                 try {
                     $helper = $state.Helper
                     if ($helper -and $helper.HasExited) {
@@ -48,7 +48,7 @@ function Send-BridgeSubprocessMessage {
                         Start-BridgeHelper
                     }
                 } finally {
-                    $state.Starting = $false
+                    $state['Starting'] = $false
                 }
                 [System.Threading.Monitor]::Exit($lock)
                 $locked = $false

@@ -12,24 +12,19 @@ function Start-BridgeHelper {
         the caller holds the process-wide request lock. When an earlier helper had died,
         the process-wide journal of state-changing calls (environments, request context,
         profile, connection) is replayed.
+
+        A helper started at Import-Module (Start-BridgeHelperAtImport) is taken over when
+        it runs the candidate tried here with the same PYTHONPATH: its 'hello' answer is
+        read instead of starting another process; otherwise it is ended.
     #>
     [CmdletBinding()]
     param([string]$Reason)
 
     $state = Get-BridgeSubprocessState
 
-    $env = @{ PYTHONIOENCODING = 'utf-8'; PYTHONUNBUFFERED = '1' }
-    # Secrets in this process's environment stay out of the helper's (/proc/<pid>/environ):
-    # Connect-MgGraph sends the session's values inside the message when a sign-in needs them.
-    foreach ($name in 'AZURE_CLIENT_SECRET', 'AZURE_CLIENT_CERTIFICATE_PASSWORD', 'AZURE_PASSWORD',
-        'IDENTITY_HEADER', 'MSI_SECRET') { $env[$name] = $null }
-    # From a checkout, its bridge/ (so shim and core always match); a release build never
-    # looks outside its own folder.
-    $repo = if (-not $script:BridgeRelease) { Get-BridgeRepositoryRoot }
-    if ($repo -and (Test-Path -LiteralPath (Join-Path $repo 'bridge/__init__.py'))) {
-        $sep = [System.IO.Path]::PathSeparator
-        $env.PYTHONPATH = if ($env:PYTHONPATH) { "$repo$sep$env:PYTHONPATH" } else { $repo }
-    }
+    $env = New-BridgeHelperEnvironment
+    $early = $state['Early']
+    $state['Early'] = $null
     $failures = [System.Collections.Generic.List[string]]::new()
     foreach ($candidate in Find-BridgePython -IncludeMissing) {
         if (-not $candidate.Path) {
@@ -40,11 +35,17 @@ function Start-BridgeHelper {
             $failures.Add("$($candidate.Source): $($candidate.Path) does not exist")
             continue
         }
+        $key = "$($candidate.Path)|$($env.PYTHONPATH)"
         $helper = $null
         try {
-            $helper = [MgBridge.HelperProcess]::new($candidate.Path, [string[]]@('-m', 'bridge.protocol'), $env, $null)
-            $helper.Expect(0)
-            $null = $helper.Send('{"v":1,"id":0,"op":"hello"}')
+            if ($early -and $early.Key -eq $key) {
+                $helper = $early.Helper  # started at import; its 'hello' is on its way
+                $early = $null
+            } else {
+                $helper = [MgBridge.HelperProcess]::new($candidate.Path, [string[]]@('-m', 'bridge.protocol'), $env, $null)
+                $helper.Expect(0)
+                $null = $helper.Send('{"v":1,"id":0,"op":"hello"}')
+            }
             $line = $null
             $deadline = [datetime]::UtcNow.AddSeconds(60)
             while ($null -eq $line -and -not $helper.Ended(0) -and [datetime]::UtcNow -lt $deadline) { $line = $helper.Receive(0, 50) }
@@ -76,6 +77,7 @@ function Start-BridgeHelper {
             $failures.Add("$($candidate.Source): $($candidate.Path): $detail")
         }
     }
+    if ($early) { $early.Helper.Kill(); $early.Helper.Dispose() }  # started for other settings
     if (-not $state.Helper) {
         $version = Get-BridgeModuleVersion
         $message = "MgBridge $version needs its Python core, the Python package mgbridge " +

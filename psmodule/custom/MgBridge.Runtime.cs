@@ -1,7 +1,8 @@
 // Hand-written runtime of the MgBridge PowerShell shim (Modifiable; see README.md).
 //
-// Only plumbing lives here, never business logic: the carrier base class of the
-// generated Microsoft.Graph.PowerShell.Models types and their PSTypeConverter,
+// Only plumbing lives here, never business logic: the PSTypeConverter of the
+// generated Microsoft.Graph.PowerShell.Models types (their base class is in
+// MgBridge.Models.cs),
 // the JSON codec of the bridge protocol (tagged TimeSpan/DateTime so nothing is
 // lost on the way to the Python core), the subprocess helper's pipes, and the
 // ErrorRecord factory that gives errors the SDK's FullyQualifiedErrorId.
@@ -20,28 +21,6 @@ namespace MgBridge
     using System.Text;
     using System.Text.Json;
     using System.Threading;
-
-    /// <summary>A value bound to a Microsoft.Graph.PowerShell.Models parameter type.</summary>
-    public interface IBridgeModel
-    {
-        /// <summary>The caller's value exactly as given: a dictionary, a PSObject or a JSON string.</summary>
-        object BridgeRaw { get; }
-    }
-
-    /// <summary>
-    /// Base of every generated model class. It carries the caller's raw value so the
-    /// Python core sees the exact keys, order, $null, empty arrays and $false; the
-    /// core does all binding and validation.
-    /// </summary>
-    public abstract class BridgeModel : IBridgeModel
-    {
-        public object BridgeRaw { get; set; }
-
-        public override string ToString()
-        {
-            return BridgeRaw is string s ? s : BridgeJson.Encode(BridgeRaw);
-        }
-    }
 
     /// <summary>
     /// Converts hashtables, [ordered] dictionaries, PSCustomObjects (ConvertFrom-Json),
@@ -87,7 +66,8 @@ namespace MgBridge
                     "use a hashtable, an [ordered] dictionary, a PSCustomObject or a JSON string.");
             }
             var result = new T();
-            result.BridgeRaw = value is IBridgeModel model ? model.BridgeRaw : value;
+            // A model object (an earlier call's output) travels as its Graph JSON.
+            result.SetRaw(value is IBridgeModel model ? (model.GetBridgeRaw() ?? model) : value);
             return result;
         }
 
@@ -312,7 +292,24 @@ namespace MgBridge
                     w.WriteStringValue(e.ToString());
                     return;
                 case IBridgeModel model:
-                    Write(w, model.BridgeRaw, depth + 1);
+                    if (model.GetBridgeRaw() != null)
+                    {
+                        Write(w, model.GetBridgeRaw(), depth + 1);
+                    }
+                    else
+                    {
+                        // An output object given back (the pipeline's job): its Graph JSON.
+                        w.WriteRawValue(((BridgeModel)model).ToJson().ToJsonString());
+                    }
+                    return;
+                case PSCredential credential:
+                    // Only -ProxyCredential takes one; the password travels inside the
+                    // message (stdin or in-process), never in arguments or the environment.
+                    w.WriteStartObject();
+                    w.WriteString(Tag, "Credential");
+                    w.WriteString("userName", credential.UserName);
+                    w.WriteString("password", credential.GetNetworkCredential().Password);
+                    w.WriteEndObject();
                     return;
                 case IDictionary dict:
                     w.WriteStartObject();
@@ -339,6 +336,28 @@ namespace MgBridge
                     WriteUnsupported(w, value);
                     return;
             }
+        }
+
+        /// <summary>
+        /// Run Encode and Decode once on a thread-pool thread, so that their first real use
+        /// (the first call into the core) does not wait for the JIT (~70 ms here).
+        /// </summary>
+        public static void PrepareInBackground()
+        {
+            ThreadPool.QueueUserWorkItem(_ =>
+            {
+                try
+                {
+                    var sample = new OrderedDictionary { { "v", 1 }, { "id", 0L }, { "op", "hello" },
+                        { "args", new Hashtable { { "name", "x" }, { "flag", true } } } };
+                    Decode(Encode(sample));
+                    Decode("{\"v\":1,\"id\":0,\"ok\":true,\"result\":{\"a\":[1,2.5,\"b\",null,false]}}");
+                }
+                catch (Exception)
+                {
+                    // Only a warm-up: the real call reports any problem.
+                }
+            });
         }
 
         /// <summary>Decode protocol JSON into PSCustomObjects, arrays and .NET scalars.</summary>
@@ -435,6 +454,8 @@ namespace MgBridge
                     return DateTimeOffset.Parse(element.GetProperty("value").GetString(), CultureInfo.InvariantCulture);
                 case "TimeSpan":
                     return new TimeSpan(element.GetProperty("ticks").GetInt64());
+                case "Model":
+                    return ReadModel(element);
                 case "Double":
                     string text = element.GetProperty("value").GetString();
                     return text == "NaN" ? double.NaN : (text.StartsWith("-") ? double.NegativeInfinity : double.PositiveInfinity);
@@ -452,6 +473,36 @@ namespace MgBridge
                 default:
                     return null;
             }
+        }
+
+        private static readonly ConcurrentDictionary<string, Type> ModelTypes = new ConcurrentDictionary<string, Type>(StringComparer.Ordinal);
+
+        /// <summary>{"@mgbridge.type": "Model", "type": class, "typeNames": [...], "json": Graph JSON} -> the model object.</summary>
+        private static object ReadModel(JsonElement element)
+        {
+            string name = element.GetProperty("type").GetString();
+            Type type = ModelTypes.GetOrAdd(name, n => typeof(BridgeModel).Assembly.GetType("Microsoft.Graph.PowerShell.Models." + n));
+            if (type == null || !typeof(BridgeModel).IsAssignableFrom(type))
+            {
+                throw new InvalidOperationException($"The core returned an unknown model type '{name}'.");
+            }
+            var model = (BridgeModel)Activator.CreateInstance(type);
+            model.ReadJson(element.GetProperty("json"));
+            var result = PSObject.AsPSObject(model);
+            if (element.TryGetProperty("typeNames", out JsonElement names))
+            {
+                // Extra PSTypeNames after the class's own (the SDK interface name).
+                int at = 1;
+                foreach (JsonElement typeName in names.EnumerateArray())
+                {
+                    string text = typeName.GetString();
+                    if (!result.TypeNames.Contains(text))
+                    {
+                        result.TypeNames.Insert(at++, text);
+                    }
+                }
+            }
+            return result;
         }
     }
 

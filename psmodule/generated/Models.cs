@@ -5,219 +5,1699 @@
 
 namespace Microsoft.Graph.PowerShell.Models
 {
-    /// <summary>MicrosoftGraphAttributeDefinition (microsoft.graph.attributeDefinition); keys: Anchor, ApiExpressions, CaseExact, DefaultValue, Metadata, Multivalued, Mutability, Name, ReferencedObjects, Required, Type.</summary>
+    /// <summary>MicrosoftGraphAttributeDefinition (microsoft.graph.attributeDefinition).</summary>
     [System.ComponentModel.TypeConverter(typeof(global::MgBridge.BridgeModelConverter<MicrosoftGraphAttributeDefinition>))]
     public partial interface IMicrosoftGraphAttributeDefinition : global::MgBridge.IBridgeModel
     {
+        /// <summary>anchor</summary>
+        bool? Anchor { get; set; }
+
+        /// <summary>apiExpressions</summary>
+        IMicrosoftGraphStringKeyStringValuePair[] ApiExpressions { get; set; }
+
+        /// <summary>caseExact</summary>
+        bool? CaseExact { get; set; }
+
+        /// <summary>defaultValue</summary>
+        string DefaultValue { get; set; }
+
+        /// <summary>metadata</summary>
+        IMicrosoftGraphMetadataEntry[] Metadata { get; set; }
+
+        /// <summary>multivalued</summary>
+        bool? Multivalued { get; set; }
+
+        /// <summary>mutability</summary>
+        string Mutability { get; set; }
+
+        /// <summary>name</summary>
+        string Name { get; set; }
+
+        /// <summary>referencedObjects</summary>
+        IMicrosoftGraphReferencedObject[] ReferencedObjects { get; set; }
+
+        /// <summary>required</summary>
+        bool? Required { get; set; }
+
+        /// <summary>attributeType</summary>
+        string Type { get; set; }
     }
 
-    /// <summary>Carries a caller's IMicrosoftGraphAttributeDefinition value to the core unchanged.</summary>
+    /// <summary>MicrosoftGraphAttributeDefinition (microsoft.graph.attributeDefinition): Graph's JSON from and to the typed properties; or a caller's value carried to the core.</summary>
     [System.ComponentModel.TypeConverter(typeof(global::MgBridge.BridgeModelConverter<MicrosoftGraphAttributeDefinition>))]
     public partial class MicrosoftGraphAttributeDefinition : global::MgBridge.BridgeModel, IMicrosoftGraphAttributeDefinition
     {
+        /// <summary>anchor (Graph: anchor)</summary>
+        public bool? Anchor { get; set; }
+
+        /// <summary>apiExpressions (Graph: apiExpressions)</summary>
+        public IMicrosoftGraphStringKeyStringValuePair[] ApiExpressions { get; set; }
+
+        /// <summary>caseExact (Graph: caseExact)</summary>
+        public bool? CaseExact { get; set; }
+
+        /// <summary>defaultValue (Graph: defaultValue)</summary>
+        public string DefaultValue { get; set; }
+
+        /// <summary>metadata (Graph: metadata)</summary>
+        public IMicrosoftGraphMetadataEntry[] Metadata { get; set; }
+
+        /// <summary>multivalued (Graph: multivalued)</summary>
+        public bool? Multivalued { get; set; }
+
+        /// <summary>mutability (Graph: mutability)</summary>
+        public string Mutability { get; set; }
+
+        /// <summary>name (Graph: name)</summary>
+        public string Name { get; set; }
+
+        /// <summary>referencedObjects (Graph: referencedObjects)</summary>
+        public IMicrosoftGraphReferencedObject[] ReferencedObjects { get; set; }
+
+        /// <summary>required (Graph: required)</summary>
+        public bool? Required { get; set; }
+
+        /// <summary>attributeType (Graph: type)</summary>
+        public string Type { get; set; }
+
+        private static readonly global::MgBridge.BridgeProperty[] Map =
+        {
+            new global::MgBridge.BridgeProperty("Anchor", "anchor", global::MgBridge.BridgeValueKind.Boolean, false, false, typeof(bool), null,
+                o => ((MicrosoftGraphAttributeDefinition)o).Anchor, (o, v) => ((MicrosoftGraphAttributeDefinition)o).Anchor = (bool?)v),
+            new global::MgBridge.BridgeProperty("ApiExpressions", "apiExpressions", global::MgBridge.BridgeValueKind.Model, true, false, typeof(IMicrosoftGraphStringKeyStringValuePair), () => new MicrosoftGraphStringKeyStringValuePair(),
+                o => ((MicrosoftGraphAttributeDefinition)o).ApiExpressions, (o, v) => ((MicrosoftGraphAttributeDefinition)o).ApiExpressions = (IMicrosoftGraphStringKeyStringValuePair[])v),
+            new global::MgBridge.BridgeProperty("CaseExact", "caseExact", global::MgBridge.BridgeValueKind.Boolean, false, false, typeof(bool), null,
+                o => ((MicrosoftGraphAttributeDefinition)o).CaseExact, (o, v) => ((MicrosoftGraphAttributeDefinition)o).CaseExact = (bool?)v),
+            new global::MgBridge.BridgeProperty("DefaultValue", "defaultValue", global::MgBridge.BridgeValueKind.String, false, false, typeof(string), null,
+                o => ((MicrosoftGraphAttributeDefinition)o).DefaultValue, (o, v) => ((MicrosoftGraphAttributeDefinition)o).DefaultValue = (string)v),
+            new global::MgBridge.BridgeProperty("Metadata", "metadata", global::MgBridge.BridgeValueKind.Model, true, false, typeof(IMicrosoftGraphMetadataEntry), () => new MicrosoftGraphMetadataEntry(),
+                o => ((MicrosoftGraphAttributeDefinition)o).Metadata, (o, v) => ((MicrosoftGraphAttributeDefinition)o).Metadata = (IMicrosoftGraphMetadataEntry[])v),
+            new global::MgBridge.BridgeProperty("Multivalued", "multivalued", global::MgBridge.BridgeValueKind.Boolean, false, false, typeof(bool), null,
+                o => ((MicrosoftGraphAttributeDefinition)o).Multivalued, (o, v) => ((MicrosoftGraphAttributeDefinition)o).Multivalued = (bool?)v),
+            new global::MgBridge.BridgeProperty("Mutability", "mutability", global::MgBridge.BridgeValueKind.String, false, false, typeof(string), null,
+                o => ((MicrosoftGraphAttributeDefinition)o).Mutability, (o, v) => ((MicrosoftGraphAttributeDefinition)o).Mutability = (string)v),
+            new global::MgBridge.BridgeProperty("Name", "name", global::MgBridge.BridgeValueKind.String, false, false, typeof(string), null,
+                o => ((MicrosoftGraphAttributeDefinition)o).Name, (o, v) => ((MicrosoftGraphAttributeDefinition)o).Name = (string)v),
+            new global::MgBridge.BridgeProperty("ReferencedObjects", "referencedObjects", global::MgBridge.BridgeValueKind.Model, true, false, typeof(IMicrosoftGraphReferencedObject), () => new MicrosoftGraphReferencedObject(),
+                o => ((MicrosoftGraphAttributeDefinition)o).ReferencedObjects, (o, v) => ((MicrosoftGraphAttributeDefinition)o).ReferencedObjects = (IMicrosoftGraphReferencedObject[])v),
+            new global::MgBridge.BridgeProperty("Required", "required", global::MgBridge.BridgeValueKind.Boolean, false, false, typeof(bool), null,
+                o => ((MicrosoftGraphAttributeDefinition)o).Required, (o, v) => ((MicrosoftGraphAttributeDefinition)o).Required = (bool?)v),
+            new global::MgBridge.BridgeProperty("Type", "type", global::MgBridge.BridgeValueKind.String, false, false, typeof(string), null,
+                o => ((MicrosoftGraphAttributeDefinition)o).Type, (o, v) => ((MicrosoftGraphAttributeDefinition)o).Type = (string)v),
+        };
+
+        protected override global::MgBridge.BridgeProperty[] BridgeProperties => Map;
+
+        /// <summary>A new object read from Graph's JSON node.</summary>
+        public static IMicrosoftGraphAttributeDefinition FromJson(global::System.Text.Json.Nodes.JsonNode node) =>
+            global::MgBridge.BridgeModel.FromJsonNode<MicrosoftGraphAttributeDefinition>(node);
+
+        /// <summary>A new object read from Graph's JSON text.</summary>
+        public static IMicrosoftGraphAttributeDefinition FromJsonString(string json) =>
+            global::MgBridge.BridgeModel.FromJsonString<MicrosoftGraphAttributeDefinition>(json);
     }
 
-    /// <summary>MicrosoftGraphAttributeMapping (microsoft.graph.attributeMapping); keys: DefaultValue, ExportMissingReferences, FlowBehavior, FlowType, MatchingPriority, SourceExpression, SourceName, SourceParameters, SourceType, TargetAttributeName.</summary>
+    /// <summary>MicrosoftGraphAttributeMapping (microsoft.graph.attributeMapping).</summary>
     [System.ComponentModel.TypeConverter(typeof(global::MgBridge.BridgeModelConverter<MicrosoftGraphAttributeMapping>))]
     public partial interface IMicrosoftGraphAttributeMapping : global::MgBridge.IBridgeModel
     {
+        /// <summary>defaultValue</summary>
+        string DefaultValue { get; set; }
+
+        /// <summary>exportMissingReferences</summary>
+        bool? ExportMissingReferences { get; set; }
+
+        /// <summary>attributeFlowBehavior</summary>
+        string FlowBehavior { get; set; }
+
+        /// <summary>attributeFlowType</summary>
+        string FlowType { get; set; }
+
+        /// <summary>matchingPriority</summary>
+        int? MatchingPriority { get; set; }
+
+        /// <summary>source.expression</summary>
+        string SourceExpression { get; set; }
+
+        /// <summary>source.name</summary>
+        string SourceName { get; set; }
+
+        /// <summary>source.parameters</summary>
+        IMicrosoftGraphStringKeyAttributeMappingSourceValuePair[] SourceParameters { get; set; }
+
+        /// <summary>attributeMappingSourceType</summary>
+        string SourceType { get; set; }
+
+        /// <summary>targetAttributeName</summary>
+        string TargetAttributeName { get; set; }
     }
 
-    /// <summary>Carries a caller's IMicrosoftGraphAttributeMapping value to the core unchanged.</summary>
+    /// <summary>MicrosoftGraphAttributeMapping (microsoft.graph.attributeMapping): Graph's JSON from and to the typed properties; or a caller's value carried to the core.</summary>
     [System.ComponentModel.TypeConverter(typeof(global::MgBridge.BridgeModelConverter<MicrosoftGraphAttributeMapping>))]
     public partial class MicrosoftGraphAttributeMapping : global::MgBridge.BridgeModel, IMicrosoftGraphAttributeMapping
     {
+        /// <summary>defaultValue (Graph: defaultValue)</summary>
+        public string DefaultValue { get; set; }
+
+        /// <summary>exportMissingReferences (Graph: exportMissingReferences)</summary>
+        public bool? ExportMissingReferences { get; set; }
+
+        /// <summary>attributeFlowBehavior (Graph: flowBehavior)</summary>
+        public string FlowBehavior { get; set; }
+
+        /// <summary>attributeFlowType (Graph: flowType)</summary>
+        public string FlowType { get; set; }
+
+        /// <summary>matchingPriority (Graph: matchingPriority)</summary>
+        public int? MatchingPriority { get; set; }
+
+        /// <summary>source.expression (Graph: source.expression)</summary>
+        public string SourceExpression { get; set; }
+
+        /// <summary>source.name (Graph: source.name)</summary>
+        public string SourceName { get; set; }
+
+        /// <summary>source.parameters (Graph: source.parameters)</summary>
+        public IMicrosoftGraphStringKeyAttributeMappingSourceValuePair[] SourceParameters { get; set; }
+
+        /// <summary>attributeMappingSourceType (Graph: source.type)</summary>
+        public string SourceType { get; set; }
+
+        /// <summary>targetAttributeName (Graph: targetAttributeName)</summary>
+        public string TargetAttributeName { get; set; }
+
+        private static readonly global::MgBridge.BridgeProperty[] Map =
+        {
+            new global::MgBridge.BridgeProperty("DefaultValue", "defaultValue", global::MgBridge.BridgeValueKind.String, false, false, typeof(string), null,
+                o => ((MicrosoftGraphAttributeMapping)o).DefaultValue, (o, v) => ((MicrosoftGraphAttributeMapping)o).DefaultValue = (string)v),
+            new global::MgBridge.BridgeProperty("ExportMissingReferences", "exportMissingReferences", global::MgBridge.BridgeValueKind.Boolean, false, false, typeof(bool), null,
+                o => ((MicrosoftGraphAttributeMapping)o).ExportMissingReferences, (o, v) => ((MicrosoftGraphAttributeMapping)o).ExportMissingReferences = (bool?)v),
+            new global::MgBridge.BridgeProperty("FlowBehavior", "flowBehavior", global::MgBridge.BridgeValueKind.String, false, false, typeof(string), null,
+                o => ((MicrosoftGraphAttributeMapping)o).FlowBehavior, (o, v) => ((MicrosoftGraphAttributeMapping)o).FlowBehavior = (string)v),
+            new global::MgBridge.BridgeProperty("FlowType", "flowType", global::MgBridge.BridgeValueKind.String, false, false, typeof(string), null,
+                o => ((MicrosoftGraphAttributeMapping)o).FlowType, (o, v) => ((MicrosoftGraphAttributeMapping)o).FlowType = (string)v),
+            new global::MgBridge.BridgeProperty("MatchingPriority", "matchingPriority", global::MgBridge.BridgeValueKind.Int32, false, false, typeof(int), null,
+                o => ((MicrosoftGraphAttributeMapping)o).MatchingPriority, (o, v) => ((MicrosoftGraphAttributeMapping)o).MatchingPriority = (int?)v),
+            new global::MgBridge.BridgeProperty("SourceExpression", "source.expression", global::MgBridge.BridgeValueKind.String, false, false, typeof(string), null,
+                o => ((MicrosoftGraphAttributeMapping)o).SourceExpression, (o, v) => ((MicrosoftGraphAttributeMapping)o).SourceExpression = (string)v),
+            new global::MgBridge.BridgeProperty("SourceName", "source.name", global::MgBridge.BridgeValueKind.String, false, false, typeof(string), null,
+                o => ((MicrosoftGraphAttributeMapping)o).SourceName, (o, v) => ((MicrosoftGraphAttributeMapping)o).SourceName = (string)v),
+            new global::MgBridge.BridgeProperty("SourceParameters", "source.parameters", global::MgBridge.BridgeValueKind.Model, true, false, typeof(IMicrosoftGraphStringKeyAttributeMappingSourceValuePair), () => new MicrosoftGraphStringKeyAttributeMappingSourceValuePair(),
+                o => ((MicrosoftGraphAttributeMapping)o).SourceParameters, (o, v) => ((MicrosoftGraphAttributeMapping)o).SourceParameters = (IMicrosoftGraphStringKeyAttributeMappingSourceValuePair[])v),
+            new global::MgBridge.BridgeProperty("SourceType", "source.type", global::MgBridge.BridgeValueKind.String, false, false, typeof(string), null,
+                o => ((MicrosoftGraphAttributeMapping)o).SourceType, (o, v) => ((MicrosoftGraphAttributeMapping)o).SourceType = (string)v),
+            new global::MgBridge.BridgeProperty("TargetAttributeName", "targetAttributeName", global::MgBridge.BridgeValueKind.String, false, false, typeof(string), null,
+                o => ((MicrosoftGraphAttributeMapping)o).TargetAttributeName, (o, v) => ((MicrosoftGraphAttributeMapping)o).TargetAttributeName = (string)v),
+        };
+
+        protected override global::MgBridge.BridgeProperty[] BridgeProperties => Map;
+
+        /// <summary>A new object read from Graph's JSON node.</summary>
+        public static IMicrosoftGraphAttributeMapping FromJson(global::System.Text.Json.Nodes.JsonNode node) =>
+            global::MgBridge.BridgeModel.FromJsonNode<MicrosoftGraphAttributeMapping>(node);
+
+        /// <summary>A new object read from Graph's JSON text.</summary>
+        public static IMicrosoftGraphAttributeMapping FromJsonString(string json) =>
+            global::MgBridge.BridgeModel.FromJsonString<MicrosoftGraphAttributeMapping>(json);
     }
 
-    /// <summary>MicrosoftGraphDirectoryDefinition (microsoft.graph.directoryDefinition); keys: Id, Discoverabilities, DiscoveryDateTime, Name, Objects, ReadOnly, Version.</summary>
+    /// <summary>MicrosoftGraphDirectoryDefinition (microsoft.graph.directoryDefinition).</summary>
     [System.ComponentModel.TypeConverter(typeof(global::MgBridge.BridgeModelConverter<MicrosoftGraphDirectoryDefinition>))]
     public partial interface IMicrosoftGraphDirectoryDefinition : global::MgBridge.IBridgeModel
     {
+        /// <summary>Read-only.</summary>
+        string Id { get; set; }
+
+        /// <summary>directoryDefinitionDiscoverabilities</summary>
+        string Discoverabilities { get; set; }
+
+        /// <summary>discoveryDateTime</summary>
+        global::System.DateTime? DiscoveryDateTime { get; set; }
+
+        /// <summary>name</summary>
+        string Name { get; set; }
+
+        /// <summary>objects</summary>
+        IMicrosoftGraphObjectDefinition[] Objects { get; set; }
+
+        /// <summary>readOnly</summary>
+        bool? ReadOnly { get; set; }
+
+        /// <summary>version</summary>
+        string Version { get; set; }
     }
 
-    /// <summary>Carries a caller's IMicrosoftGraphDirectoryDefinition value to the core unchanged.</summary>
+    /// <summary>MicrosoftGraphDirectoryDefinition (microsoft.graph.directoryDefinition): Graph's JSON from and to the typed properties; or a caller's value carried to the core.</summary>
     [System.ComponentModel.TypeConverter(typeof(global::MgBridge.BridgeModelConverter<MicrosoftGraphDirectoryDefinition>))]
     public partial class MicrosoftGraphDirectoryDefinition : global::MgBridge.BridgeModel, IMicrosoftGraphDirectoryDefinition
     {
+        /// <summary>Read-only. (Graph: id)</summary>
+        public string Id { get; set; }
+
+        /// <summary>directoryDefinitionDiscoverabilities (Graph: discoverabilities)</summary>
+        public string Discoverabilities { get; set; }
+
+        /// <summary>discoveryDateTime (Graph: discoveryDateTime)</summary>
+        public global::System.DateTime? DiscoveryDateTime { get; set; }
+
+        /// <summary>name (Graph: name)</summary>
+        public string Name { get; set; }
+
+        /// <summary>objects (Graph: objects)</summary>
+        public IMicrosoftGraphObjectDefinition[] Objects { get; set; }
+
+        /// <summary>readOnly (Graph: readOnly)</summary>
+        public bool? ReadOnly { get; set; }
+
+        /// <summary>version (Graph: version)</summary>
+        public string Version { get; set; }
+
+        private static readonly global::MgBridge.BridgeProperty[] Map =
+        {
+            new global::MgBridge.BridgeProperty("Id", "id", global::MgBridge.BridgeValueKind.String, false, true, typeof(string), null,
+                o => ((MicrosoftGraphDirectoryDefinition)o).Id, (o, v) => ((MicrosoftGraphDirectoryDefinition)o).Id = (string)v),
+            new global::MgBridge.BridgeProperty("Discoverabilities", "discoverabilities", global::MgBridge.BridgeValueKind.String, false, false, typeof(string), null,
+                o => ((MicrosoftGraphDirectoryDefinition)o).Discoverabilities, (o, v) => ((MicrosoftGraphDirectoryDefinition)o).Discoverabilities = (string)v),
+            new global::MgBridge.BridgeProperty("DiscoveryDateTime", "discoveryDateTime", global::MgBridge.BridgeValueKind.DateTime, false, false, typeof(global::System.DateTime), null,
+                o => ((MicrosoftGraphDirectoryDefinition)o).DiscoveryDateTime, (o, v) => ((MicrosoftGraphDirectoryDefinition)o).DiscoveryDateTime = (global::System.DateTime?)v),
+            new global::MgBridge.BridgeProperty("Name", "name", global::MgBridge.BridgeValueKind.String, false, false, typeof(string), null,
+                o => ((MicrosoftGraphDirectoryDefinition)o).Name, (o, v) => ((MicrosoftGraphDirectoryDefinition)o).Name = (string)v),
+            new global::MgBridge.BridgeProperty("Objects", "objects", global::MgBridge.BridgeValueKind.Model, true, false, typeof(IMicrosoftGraphObjectDefinition), () => new MicrosoftGraphObjectDefinition(),
+                o => ((MicrosoftGraphDirectoryDefinition)o).Objects, (o, v) => ((MicrosoftGraphDirectoryDefinition)o).Objects = (IMicrosoftGraphObjectDefinition[])v),
+            new global::MgBridge.BridgeProperty("ReadOnly", "readOnly", global::MgBridge.BridgeValueKind.Boolean, false, false, typeof(bool), null,
+                o => ((MicrosoftGraphDirectoryDefinition)o).ReadOnly, (o, v) => ((MicrosoftGraphDirectoryDefinition)o).ReadOnly = (bool?)v),
+            new global::MgBridge.BridgeProperty("Version", "version", global::MgBridge.BridgeValueKind.String, false, false, typeof(string), null,
+                o => ((MicrosoftGraphDirectoryDefinition)o).Version, (o, v) => ((MicrosoftGraphDirectoryDefinition)o).Version = (string)v),
+        };
+
+        protected override global::MgBridge.BridgeProperty[] BridgeProperties => Map;
+
+        /// <summary>A new object read from Graph's JSON node.</summary>
+        public static IMicrosoftGraphDirectoryDefinition FromJson(global::System.Text.Json.Nodes.JsonNode node) =>
+            global::MgBridge.BridgeModel.FromJsonNode<MicrosoftGraphDirectoryDefinition>(node);
+
+        /// <summary>A new object read from Graph's JSON text.</summary>
+        public static IMicrosoftGraphDirectoryDefinition FromJsonString(string json) =>
+            global::MgBridge.BridgeModel.FromJsonString<MicrosoftGraphDirectoryDefinition>(json);
     }
 
-    /// <summary>MicrosoftGraphFilterClause (microsoft.graph.filterClause); keys: OperatorName, SourceOperandName, TargetOperandValues.</summary>
+    /// <summary>MicrosoftGraphFilterClause (microsoft.graph.filterClause).</summary>
     [System.ComponentModel.TypeConverter(typeof(global::MgBridge.BridgeModelConverter<MicrosoftGraphFilterClause>))]
     public partial interface IMicrosoftGraphFilterClause : global::MgBridge.IBridgeModel
     {
+        /// <summary>operatorName</summary>
+        string OperatorName { get; set; }
+
+        /// <summary>sourceOperandName</summary>
+        string SourceOperandName { get; set; }
+
+        /// <summary>targetOperand.values</summary>
+        string[] TargetOperandValues { get; set; }
     }
 
-    /// <summary>Carries a caller's IMicrosoftGraphFilterClause value to the core unchanged.</summary>
+    /// <summary>MicrosoftGraphFilterClause (microsoft.graph.filterClause): Graph's JSON from and to the typed properties; or a caller's value carried to the core.</summary>
     [System.ComponentModel.TypeConverter(typeof(global::MgBridge.BridgeModelConverter<MicrosoftGraphFilterClause>))]
     public partial class MicrosoftGraphFilterClause : global::MgBridge.BridgeModel, IMicrosoftGraphFilterClause
     {
+        /// <summary>operatorName (Graph: operatorName)</summary>
+        public string OperatorName { get; set; }
+
+        /// <summary>sourceOperandName (Graph: sourceOperandName)</summary>
+        public string SourceOperandName { get; set; }
+
+        /// <summary>targetOperand.values (Graph: targetOperand.values)</summary>
+        public string[] TargetOperandValues { get; set; }
+
+        private static readonly global::MgBridge.BridgeProperty[] Map =
+        {
+            new global::MgBridge.BridgeProperty("OperatorName", "operatorName", global::MgBridge.BridgeValueKind.String, false, false, typeof(string), null,
+                o => ((MicrosoftGraphFilterClause)o).OperatorName, (o, v) => ((MicrosoftGraphFilterClause)o).OperatorName = (string)v),
+            new global::MgBridge.BridgeProperty("SourceOperandName", "sourceOperandName", global::MgBridge.BridgeValueKind.String, false, false, typeof(string), null,
+                o => ((MicrosoftGraphFilterClause)o).SourceOperandName, (o, v) => ((MicrosoftGraphFilterClause)o).SourceOperandName = (string)v),
+            new global::MgBridge.BridgeProperty("TargetOperandValues", "targetOperand.values", global::MgBridge.BridgeValueKind.String, true, false, typeof(string), null,
+                o => ((MicrosoftGraphFilterClause)o).TargetOperandValues, (o, v) => ((MicrosoftGraphFilterClause)o).TargetOperandValues = (string[])v),
+        };
+
+        protected override global::MgBridge.BridgeProperty[] BridgeProperties => Map;
+
+        /// <summary>A new object read from Graph's JSON node.</summary>
+        public static IMicrosoftGraphFilterClause FromJson(global::System.Text.Json.Nodes.JsonNode node) =>
+            global::MgBridge.BridgeModel.FromJsonNode<MicrosoftGraphFilterClause>(node);
+
+        /// <summary>A new object read from Graph's JSON text.</summary>
+        public static IMicrosoftGraphFilterClause FromJsonString(string json) =>
+            global::MgBridge.BridgeModel.FromJsonString<MicrosoftGraphFilterClause>(json);
     }
 
-    /// <summary>MicrosoftGraphFilterGroup (microsoft.graph.filterGroup); keys: Clauses, Name.</summary>
+    /// <summary>MicrosoftGraphFilterGroup (microsoft.graph.filterGroup).</summary>
     [System.ComponentModel.TypeConverter(typeof(global::MgBridge.BridgeModelConverter<MicrosoftGraphFilterGroup>))]
     public partial interface IMicrosoftGraphFilterGroup : global::MgBridge.IBridgeModel
     {
+        /// <summary>clauses</summary>
+        IMicrosoftGraphFilterClause[] Clauses { get; set; }
+
+        /// <summary>name</summary>
+        string Name { get; set; }
     }
 
-    /// <summary>Carries a caller's IMicrosoftGraphFilterGroup value to the core unchanged.</summary>
+    /// <summary>MicrosoftGraphFilterGroup (microsoft.graph.filterGroup): Graph's JSON from and to the typed properties; or a caller's value carried to the core.</summary>
     [System.ComponentModel.TypeConverter(typeof(global::MgBridge.BridgeModelConverter<MicrosoftGraphFilterGroup>))]
     public partial class MicrosoftGraphFilterGroup : global::MgBridge.BridgeModel, IMicrosoftGraphFilterGroup
     {
+        /// <summary>clauses (Graph: clauses)</summary>
+        public IMicrosoftGraphFilterClause[] Clauses { get; set; }
+
+        /// <summary>name (Graph: name)</summary>
+        public string Name { get; set; }
+
+        private static readonly global::MgBridge.BridgeProperty[] Map =
+        {
+            new global::MgBridge.BridgeProperty("Clauses", "clauses", global::MgBridge.BridgeValueKind.Model, true, false, typeof(IMicrosoftGraphFilterClause), () => new MicrosoftGraphFilterClause(),
+                o => ((MicrosoftGraphFilterGroup)o).Clauses, (o, v) => ((MicrosoftGraphFilterGroup)o).Clauses = (IMicrosoftGraphFilterClause[])v),
+            new global::MgBridge.BridgeProperty("Name", "name", global::MgBridge.BridgeValueKind.String, false, false, typeof(string), null,
+                o => ((MicrosoftGraphFilterGroup)o).Name, (o, v) => ((MicrosoftGraphFilterGroup)o).Name = (string)v),
+        };
+
+        protected override global::MgBridge.BridgeProperty[] BridgeProperties => Map;
+
+        /// <summary>A new object read from Graph's JSON node.</summary>
+        public static IMicrosoftGraphFilterGroup FromJson(global::System.Text.Json.Nodes.JsonNode node) =>
+            global::MgBridge.BridgeModel.FromJsonNode<MicrosoftGraphFilterGroup>(node);
+
+        /// <summary>A new object read from Graph's JSON text.</summary>
+        public static IMicrosoftGraphFilterGroup FromJsonString(string json) =>
+            global::MgBridge.BridgeModel.FromJsonString<MicrosoftGraphFilterGroup>(json);
     }
 
-    /// <summary>Identity Parameter ((identity of the request path)); keys: ApplicationId, ApplicationTemplateId, ClaimsMappingPolicyId, DirectoryDefinitionId, DirectoryObjectId, ExtensionPropertyId, HomeRealmDiscoveryPolicyId, SynchronizationJobId, SynchronizationTemplateId, TokenIssuancePolicyId, TokenLifetimePolicyId.</summary>
+    /// <summary>Identity Parameter (the identity of the request path).</summary>
     [System.ComponentModel.TypeConverter(typeof(global::MgBridge.BridgeModelConverter<IdentityApplicationIdentity>))]
     public partial interface IIdentityApplicationIdentity : global::MgBridge.IBridgeModel
     {
+        /// <summary>key: application-id of application</summary>
+        string ApplicationId { get; set; }
+
+        /// <summary>key: applicationTemplate-id of applicationTemplate</summary>
+        string ApplicationTemplateId { get; set; }
+
+        /// <summary>key: claimsMappingPolicy-id of claimsMappingPolicy</summary>
+        string ClaimsMappingPolicyId { get; set; }
+
+        /// <summary>key: directoryDefinition-id of directoryDefinition</summary>
+        string DirectoryDefinitionId { get; set; }
+
+        /// <summary>key: directoryObject-id of directoryObject</summary>
+        string DirectoryObjectId { get; set; }
+
+        /// <summary>key: extensionProperty-id of extensionProperty</summary>
+        string ExtensionPropertyId { get; set; }
+
+        /// <summary>key: homeRealmDiscoveryPolicy-id of homeRealmDiscoveryPolicy</summary>
+        string HomeRealmDiscoveryPolicyId { get; set; }
+
+        /// <summary>key: synchronizationJob-id of synchronizationJob</summary>
+        string SynchronizationJobId { get; set; }
+
+        /// <summary>key: synchronizationTemplate-id of synchronizationTemplate</summary>
+        string SynchronizationTemplateId { get; set; }
+
+        /// <summary>key: tokenIssuancePolicy-id of tokenIssuancePolicy</summary>
+        string TokenIssuancePolicyId { get; set; }
+
+        /// <summary>key: tokenLifetimePolicy-id of tokenLifetimePolicy</summary>
+        string TokenLifetimePolicyId { get; set; }
     }
 
-    /// <summary>Carries a caller's IIdentityApplicationIdentity value to the core unchanged.</summary>
+    /// <summary>Identity Parameter (the identity of the request path): Graph's JSON from and to the typed properties; or a caller's value carried to the core.</summary>
     [System.ComponentModel.TypeConverter(typeof(global::MgBridge.BridgeModelConverter<IdentityApplicationIdentity>))]
     public partial class IdentityApplicationIdentity : global::MgBridge.BridgeModel, IIdentityApplicationIdentity
     {
+        /// <summary>key: application-id of application (Graph: application-id)</summary>
+        public string ApplicationId { get; set; }
+
+        /// <summary>key: applicationTemplate-id of applicationTemplate (Graph: applicationTemplate-id)</summary>
+        public string ApplicationTemplateId { get; set; }
+
+        /// <summary>key: claimsMappingPolicy-id of claimsMappingPolicy (Graph: claimsMappingPolicy-id)</summary>
+        public string ClaimsMappingPolicyId { get; set; }
+
+        /// <summary>key: directoryDefinition-id of directoryDefinition (Graph: directoryDefinition-id)</summary>
+        public string DirectoryDefinitionId { get; set; }
+
+        /// <summary>key: directoryObject-id of directoryObject (Graph: directoryObject-id)</summary>
+        public string DirectoryObjectId { get; set; }
+
+        /// <summary>key: extensionProperty-id of extensionProperty (Graph: extensionProperty-id)</summary>
+        public string ExtensionPropertyId { get; set; }
+
+        /// <summary>key: homeRealmDiscoveryPolicy-id of homeRealmDiscoveryPolicy (Graph: homeRealmDiscoveryPolicy-id)</summary>
+        public string HomeRealmDiscoveryPolicyId { get; set; }
+
+        /// <summary>key: synchronizationJob-id of synchronizationJob (Graph: synchronizationJob-id)</summary>
+        public string SynchronizationJobId { get; set; }
+
+        /// <summary>key: synchronizationTemplate-id of synchronizationTemplate (Graph: synchronizationTemplate-id)</summary>
+        public string SynchronizationTemplateId { get; set; }
+
+        /// <summary>key: tokenIssuancePolicy-id of tokenIssuancePolicy (Graph: tokenIssuancePolicy-id)</summary>
+        public string TokenIssuancePolicyId { get; set; }
+
+        /// <summary>key: tokenLifetimePolicy-id of tokenLifetimePolicy (Graph: tokenLifetimePolicy-id)</summary>
+        public string TokenLifetimePolicyId { get; set; }
+
+        private static readonly global::MgBridge.BridgeProperty[] Map =
+        {
+            new global::MgBridge.BridgeProperty("ApplicationId", "application-id", global::MgBridge.BridgeValueKind.String, false, false, typeof(string), null,
+                o => ((IdentityApplicationIdentity)o).ApplicationId, (o, v) => ((IdentityApplicationIdentity)o).ApplicationId = (string)v),
+            new global::MgBridge.BridgeProperty("ApplicationTemplateId", "applicationTemplate-id", global::MgBridge.BridgeValueKind.String, false, false, typeof(string), null,
+                o => ((IdentityApplicationIdentity)o).ApplicationTemplateId, (o, v) => ((IdentityApplicationIdentity)o).ApplicationTemplateId = (string)v),
+            new global::MgBridge.BridgeProperty("ClaimsMappingPolicyId", "claimsMappingPolicy-id", global::MgBridge.BridgeValueKind.String, false, false, typeof(string), null,
+                o => ((IdentityApplicationIdentity)o).ClaimsMappingPolicyId, (o, v) => ((IdentityApplicationIdentity)o).ClaimsMappingPolicyId = (string)v),
+            new global::MgBridge.BridgeProperty("DirectoryDefinitionId", "directoryDefinition-id", global::MgBridge.BridgeValueKind.String, false, false, typeof(string), null,
+                o => ((IdentityApplicationIdentity)o).DirectoryDefinitionId, (o, v) => ((IdentityApplicationIdentity)o).DirectoryDefinitionId = (string)v),
+            new global::MgBridge.BridgeProperty("DirectoryObjectId", "directoryObject-id", global::MgBridge.BridgeValueKind.String, false, false, typeof(string), null,
+                o => ((IdentityApplicationIdentity)o).DirectoryObjectId, (o, v) => ((IdentityApplicationIdentity)o).DirectoryObjectId = (string)v),
+            new global::MgBridge.BridgeProperty("ExtensionPropertyId", "extensionProperty-id", global::MgBridge.BridgeValueKind.String, false, false, typeof(string), null,
+                o => ((IdentityApplicationIdentity)o).ExtensionPropertyId, (o, v) => ((IdentityApplicationIdentity)o).ExtensionPropertyId = (string)v),
+            new global::MgBridge.BridgeProperty("HomeRealmDiscoveryPolicyId", "homeRealmDiscoveryPolicy-id", global::MgBridge.BridgeValueKind.String, false, false, typeof(string), null,
+                o => ((IdentityApplicationIdentity)o).HomeRealmDiscoveryPolicyId, (o, v) => ((IdentityApplicationIdentity)o).HomeRealmDiscoveryPolicyId = (string)v),
+            new global::MgBridge.BridgeProperty("SynchronizationJobId", "synchronizationJob-id", global::MgBridge.BridgeValueKind.String, false, false, typeof(string), null,
+                o => ((IdentityApplicationIdentity)o).SynchronizationJobId, (o, v) => ((IdentityApplicationIdentity)o).SynchronizationJobId = (string)v),
+            new global::MgBridge.BridgeProperty("SynchronizationTemplateId", "synchronizationTemplate-id", global::MgBridge.BridgeValueKind.String, false, false, typeof(string), null,
+                o => ((IdentityApplicationIdentity)o).SynchronizationTemplateId, (o, v) => ((IdentityApplicationIdentity)o).SynchronizationTemplateId = (string)v),
+            new global::MgBridge.BridgeProperty("TokenIssuancePolicyId", "tokenIssuancePolicy-id", global::MgBridge.BridgeValueKind.String, false, false, typeof(string), null,
+                o => ((IdentityApplicationIdentity)o).TokenIssuancePolicyId, (o, v) => ((IdentityApplicationIdentity)o).TokenIssuancePolicyId = (string)v),
+            new global::MgBridge.BridgeProperty("TokenLifetimePolicyId", "tokenLifetimePolicy-id", global::MgBridge.BridgeValueKind.String, false, false, typeof(string), null,
+                o => ((IdentityApplicationIdentity)o).TokenLifetimePolicyId, (o, v) => ((IdentityApplicationIdentity)o).TokenLifetimePolicyId = (string)v),
+        };
+
+        protected override global::MgBridge.BridgeProperty[] BridgeProperties => Map;
+
+        /// <summary>A new object read from Graph's JSON node.</summary>
+        public static IIdentityApplicationIdentity FromJson(global::System.Text.Json.Nodes.JsonNode node) =>
+            global::MgBridge.BridgeModel.FromJsonNode<IdentityApplicationIdentity>(node);
+
+        /// <summary>A new object read from Graph's JSON text.</summary>
+        public static IIdentityApplicationIdentity FromJsonString(string json) =>
+            global::MgBridge.BridgeModel.FromJsonString<IdentityApplicationIdentity>(json);
     }
 
-    /// <summary>MicrosoftGraphKeyValuePair (microsoft.graph.keyValuePair); keys: Name, Value.</summary>
+    /// <summary>MicrosoftGraphKeyValuePair (microsoft.graph.keyValuePair).</summary>
     [System.ComponentModel.TypeConverter(typeof(global::MgBridge.BridgeModelConverter<MicrosoftGraphKeyValuePair>))]
     public partial interface IMicrosoftGraphKeyValuePair : global::MgBridge.IBridgeModel
     {
+        /// <summary>Name for this key-value pair</summary>
+        string Name { get; set; }
+
+        /// <summary>Value for this key-value pair</summary>
+        string Value { get; set; }
     }
 
-    /// <summary>Carries a caller's IMicrosoftGraphKeyValuePair value to the core unchanged.</summary>
+    /// <summary>MicrosoftGraphKeyValuePair (microsoft.graph.keyValuePair): Graph's JSON from and to the typed properties; or a caller's value carried to the core.</summary>
     [System.ComponentModel.TypeConverter(typeof(global::MgBridge.BridgeModelConverter<MicrosoftGraphKeyValuePair>))]
     public partial class MicrosoftGraphKeyValuePair : global::MgBridge.BridgeModel, IMicrosoftGraphKeyValuePair
     {
+        /// <summary>Name for this key-value pair (Graph: name)</summary>
+        public string Name { get; set; }
+
+        /// <summary>Value for this key-value pair (Graph: value)</summary>
+        public string Value { get; set; }
+
+        private static readonly global::MgBridge.BridgeProperty[] Map =
+        {
+            new global::MgBridge.BridgeProperty("Name", "name", global::MgBridge.BridgeValueKind.String, false, false, typeof(string), null,
+                o => ((MicrosoftGraphKeyValuePair)o).Name, (o, v) => ((MicrosoftGraphKeyValuePair)o).Name = (string)v),
+            new global::MgBridge.BridgeProperty("Value", "value", global::MgBridge.BridgeValueKind.String, false, false, typeof(string), null,
+                o => ((MicrosoftGraphKeyValuePair)o).Value, (o, v) => ((MicrosoftGraphKeyValuePair)o).Value = (string)v),
+        };
+
+        protected override global::MgBridge.BridgeProperty[] BridgeProperties => Map;
+
+        /// <summary>A new object read from Graph's JSON node.</summary>
+        public static IMicrosoftGraphKeyValuePair FromJson(global::System.Text.Json.Nodes.JsonNode node) =>
+            global::MgBridge.BridgeModel.FromJsonNode<MicrosoftGraphKeyValuePair>(node);
+
+        /// <summary>A new object read from Graph's JSON text.</summary>
+        public static IMicrosoftGraphKeyValuePair FromJsonString(string json) =>
+            global::MgBridge.BridgeModel.FromJsonString<MicrosoftGraphKeyValuePair>(json);
     }
 
-    /// <summary>MicrosoftGraphMetadataEntry (microsoft.graph.metadataEntry); keys: Key, Value.</summary>
+    /// <summary>MicrosoftGraphMetadataEntry (microsoft.graph.metadataEntry).</summary>
     [System.ComponentModel.TypeConverter(typeof(global::MgBridge.BridgeModelConverter<MicrosoftGraphMetadataEntry>))]
     public partial interface IMicrosoftGraphMetadataEntry : global::MgBridge.IBridgeModel
     {
+        /// <summary>key</summary>
+        string Key { get; set; }
+
+        /// <summary>value</summary>
+        string Value { get; set; }
     }
 
-    /// <summary>Carries a caller's IMicrosoftGraphMetadataEntry value to the core unchanged.</summary>
+    /// <summary>MicrosoftGraphMetadataEntry (microsoft.graph.metadataEntry): Graph's JSON from and to the typed properties; or a caller's value carried to the core.</summary>
     [System.ComponentModel.TypeConverter(typeof(global::MgBridge.BridgeModelConverter<MicrosoftGraphMetadataEntry>))]
     public partial class MicrosoftGraphMetadataEntry : global::MgBridge.BridgeModel, IMicrosoftGraphMetadataEntry
     {
+        /// <summary>key (Graph: key)</summary>
+        public string Key { get; set; }
+
+        /// <summary>value (Graph: value)</summary>
+        public string Value { get; set; }
+
+        private static readonly global::MgBridge.BridgeProperty[] Map =
+        {
+            new global::MgBridge.BridgeProperty("Key", "key", global::MgBridge.BridgeValueKind.String, false, false, typeof(string), null,
+                o => ((MicrosoftGraphMetadataEntry)o).Key, (o, v) => ((MicrosoftGraphMetadataEntry)o).Key = (string)v),
+            new global::MgBridge.BridgeProperty("Value", "value", global::MgBridge.BridgeValueKind.String, false, false, typeof(string), null,
+                o => ((MicrosoftGraphMetadataEntry)o).Value, (o, v) => ((MicrosoftGraphMetadataEntry)o).Value = (string)v),
+        };
+
+        protected override global::MgBridge.BridgeProperty[] BridgeProperties => Map;
+
+        /// <summary>A new object read from Graph's JSON node.</summary>
+        public static IMicrosoftGraphMetadataEntry FromJson(global::System.Text.Json.Nodes.JsonNode node) =>
+            global::MgBridge.BridgeModel.FromJsonNode<MicrosoftGraphMetadataEntry>(node);
+
+        /// <summary>A new object read from Graph's JSON text.</summary>
+        public static IMicrosoftGraphMetadataEntry FromJsonString(string json) =>
+            global::MgBridge.BridgeModel.FromJsonString<MicrosoftGraphMetadataEntry>(json);
     }
 
-    /// <summary>MicrosoftGraphObjectDefinition (microsoft.graph.objectDefinition); keys: Attributes, Metadata, Name, SupportedApis.</summary>
+    /// <summary>MicrosoftGraphObjectDefinition (microsoft.graph.objectDefinition).</summary>
     [System.ComponentModel.TypeConverter(typeof(global::MgBridge.BridgeModelConverter<MicrosoftGraphObjectDefinition>))]
     public partial interface IMicrosoftGraphObjectDefinition : global::MgBridge.IBridgeModel
     {
+        /// <summary>attributes</summary>
+        IMicrosoftGraphAttributeDefinition[] Attributes { get; set; }
+
+        /// <summary>metadata</summary>
+        IMicrosoftGraphMetadataEntry[] Metadata { get; set; }
+
+        /// <summary>name</summary>
+        string Name { get; set; }
+
+        /// <summary>supportedApis</summary>
+        string[] SupportedApis { get; set; }
     }
 
-    /// <summary>Carries a caller's IMicrosoftGraphObjectDefinition value to the core unchanged.</summary>
+    /// <summary>MicrosoftGraphObjectDefinition (microsoft.graph.objectDefinition): Graph's JSON from and to the typed properties; or a caller's value carried to the core.</summary>
     [System.ComponentModel.TypeConverter(typeof(global::MgBridge.BridgeModelConverter<MicrosoftGraphObjectDefinition>))]
     public partial class MicrosoftGraphObjectDefinition : global::MgBridge.BridgeModel, IMicrosoftGraphObjectDefinition
     {
+        /// <summary>attributes (Graph: attributes)</summary>
+        public IMicrosoftGraphAttributeDefinition[] Attributes { get; set; }
+
+        /// <summary>metadata (Graph: metadata)</summary>
+        public IMicrosoftGraphMetadataEntry[] Metadata { get; set; }
+
+        /// <summary>name (Graph: name)</summary>
+        public string Name { get; set; }
+
+        /// <summary>supportedApis (Graph: supportedApis)</summary>
+        public string[] SupportedApis { get; set; }
+
+        private static readonly global::MgBridge.BridgeProperty[] Map =
+        {
+            new global::MgBridge.BridgeProperty("Attributes", "attributes", global::MgBridge.BridgeValueKind.Model, true, false, typeof(IMicrosoftGraphAttributeDefinition), () => new MicrosoftGraphAttributeDefinition(),
+                o => ((MicrosoftGraphObjectDefinition)o).Attributes, (o, v) => ((MicrosoftGraphObjectDefinition)o).Attributes = (IMicrosoftGraphAttributeDefinition[])v),
+            new global::MgBridge.BridgeProperty("Metadata", "metadata", global::MgBridge.BridgeValueKind.Model, true, false, typeof(IMicrosoftGraphMetadataEntry), () => new MicrosoftGraphMetadataEntry(),
+                o => ((MicrosoftGraphObjectDefinition)o).Metadata, (o, v) => ((MicrosoftGraphObjectDefinition)o).Metadata = (IMicrosoftGraphMetadataEntry[])v),
+            new global::MgBridge.BridgeProperty("Name", "name", global::MgBridge.BridgeValueKind.String, false, false, typeof(string), null,
+                o => ((MicrosoftGraphObjectDefinition)o).Name, (o, v) => ((MicrosoftGraphObjectDefinition)o).Name = (string)v),
+            new global::MgBridge.BridgeProperty("SupportedApis", "supportedApis", global::MgBridge.BridgeValueKind.String, true, false, typeof(string), null,
+                o => ((MicrosoftGraphObjectDefinition)o).SupportedApis, (o, v) => ((MicrosoftGraphObjectDefinition)o).SupportedApis = (string[])v),
+        };
+
+        protected override global::MgBridge.BridgeProperty[] BridgeProperties => Map;
+
+        /// <summary>A new object read from Graph's JSON node.</summary>
+        public static IMicrosoftGraphObjectDefinition FromJson(global::System.Text.Json.Nodes.JsonNode node) =>
+            global::MgBridge.BridgeModel.FromJsonNode<MicrosoftGraphObjectDefinition>(node);
+
+        /// <summary>A new object read from Graph's JSON text.</summary>
+        public static IMicrosoftGraphObjectDefinition FromJsonString(string json) =>
+            global::MgBridge.BridgeModel.FromJsonString<MicrosoftGraphObjectDefinition>(json);
     }
 
-    /// <summary>MicrosoftGraphObjectMapping (microsoft.graph.objectMapping); keys: AttributeMappings, Enabled, FlowTypes, Metadata, Name, ScopeCategoryFilterGroups, ScopeGroups, ScopeInputFilterGroups, SourceObjectName, TargetObjectName.</summary>
+    /// <summary>MicrosoftGraphObjectMapping (microsoft.graph.objectMapping).</summary>
     [System.ComponentModel.TypeConverter(typeof(global::MgBridge.BridgeModelConverter<MicrosoftGraphObjectMapping>))]
     public partial interface IMicrosoftGraphObjectMapping : global::MgBridge.IBridgeModel
     {
+        /// <summary>attributeMappings</summary>
+        IMicrosoftGraphAttributeMapping[] AttributeMappings { get; set; }
+
+        /// <summary>enabled</summary>
+        bool? Enabled { get; set; }
+
+        /// <summary>objectFlowTypes</summary>
+        string FlowTypes { get; set; }
+
+        /// <summary>metadata</summary>
+        IMicrosoftGraphMetadataEntry[] Metadata { get; set; }
+
+        /// <summary>name</summary>
+        string Name { get; set; }
+
+        /// <summary>scope.categoryFilterGroups</summary>
+        IMicrosoftGraphFilterGroup[] ScopeCategoryFilterGroups { get; set; }
+
+        /// <summary>scope.groups</summary>
+        IMicrosoftGraphFilterGroup[] ScopeGroups { get; set; }
+
+        /// <summary>scope.inputFilterGroups</summary>
+        IMicrosoftGraphFilterGroup[] ScopeInputFilterGroups { get; set; }
+
+        /// <summary>sourceObjectName</summary>
+        string SourceObjectName { get; set; }
+
+        /// <summary>targetObjectName</summary>
+        string TargetObjectName { get; set; }
     }
 
-    /// <summary>Carries a caller's IMicrosoftGraphObjectMapping value to the core unchanged.</summary>
+    /// <summary>MicrosoftGraphObjectMapping (microsoft.graph.objectMapping): Graph's JSON from and to the typed properties; or a caller's value carried to the core.</summary>
     [System.ComponentModel.TypeConverter(typeof(global::MgBridge.BridgeModelConverter<MicrosoftGraphObjectMapping>))]
     public partial class MicrosoftGraphObjectMapping : global::MgBridge.BridgeModel, IMicrosoftGraphObjectMapping
     {
+        /// <summary>attributeMappings (Graph: attributeMappings)</summary>
+        public IMicrosoftGraphAttributeMapping[] AttributeMappings { get; set; }
+
+        /// <summary>enabled (Graph: enabled)</summary>
+        public bool? Enabled { get; set; }
+
+        /// <summary>objectFlowTypes (Graph: flowTypes)</summary>
+        public string FlowTypes { get; set; }
+
+        /// <summary>metadata (Graph: metadata)</summary>
+        public IMicrosoftGraphMetadataEntry[] Metadata { get; set; }
+
+        /// <summary>name (Graph: name)</summary>
+        public string Name { get; set; }
+
+        /// <summary>scope.categoryFilterGroups (Graph: scope.categoryFilterGroups)</summary>
+        public IMicrosoftGraphFilterGroup[] ScopeCategoryFilterGroups { get; set; }
+
+        /// <summary>scope.groups (Graph: scope.groups)</summary>
+        public IMicrosoftGraphFilterGroup[] ScopeGroups { get; set; }
+
+        /// <summary>scope.inputFilterGroups (Graph: scope.inputFilterGroups)</summary>
+        public IMicrosoftGraphFilterGroup[] ScopeInputFilterGroups { get; set; }
+
+        /// <summary>sourceObjectName (Graph: sourceObjectName)</summary>
+        public string SourceObjectName { get; set; }
+
+        /// <summary>targetObjectName (Graph: targetObjectName)</summary>
+        public string TargetObjectName { get; set; }
+
+        private static readonly global::MgBridge.BridgeProperty[] Map =
+        {
+            new global::MgBridge.BridgeProperty("AttributeMappings", "attributeMappings", global::MgBridge.BridgeValueKind.Model, true, false, typeof(IMicrosoftGraphAttributeMapping), () => new MicrosoftGraphAttributeMapping(),
+                o => ((MicrosoftGraphObjectMapping)o).AttributeMappings, (o, v) => ((MicrosoftGraphObjectMapping)o).AttributeMappings = (IMicrosoftGraphAttributeMapping[])v),
+            new global::MgBridge.BridgeProperty("Enabled", "enabled", global::MgBridge.BridgeValueKind.Boolean, false, false, typeof(bool), null,
+                o => ((MicrosoftGraphObjectMapping)o).Enabled, (o, v) => ((MicrosoftGraphObjectMapping)o).Enabled = (bool?)v),
+            new global::MgBridge.BridgeProperty("FlowTypes", "flowTypes", global::MgBridge.BridgeValueKind.String, false, false, typeof(string), null,
+                o => ((MicrosoftGraphObjectMapping)o).FlowTypes, (o, v) => ((MicrosoftGraphObjectMapping)o).FlowTypes = (string)v),
+            new global::MgBridge.BridgeProperty("Metadata", "metadata", global::MgBridge.BridgeValueKind.Model, true, false, typeof(IMicrosoftGraphMetadataEntry), () => new MicrosoftGraphMetadataEntry(),
+                o => ((MicrosoftGraphObjectMapping)o).Metadata, (o, v) => ((MicrosoftGraphObjectMapping)o).Metadata = (IMicrosoftGraphMetadataEntry[])v),
+            new global::MgBridge.BridgeProperty("Name", "name", global::MgBridge.BridgeValueKind.String, false, false, typeof(string), null,
+                o => ((MicrosoftGraphObjectMapping)o).Name, (o, v) => ((MicrosoftGraphObjectMapping)o).Name = (string)v),
+            new global::MgBridge.BridgeProperty("ScopeCategoryFilterGroups", "scope.categoryFilterGroups", global::MgBridge.BridgeValueKind.Model, true, false, typeof(IMicrosoftGraphFilterGroup), () => new MicrosoftGraphFilterGroup(),
+                o => ((MicrosoftGraphObjectMapping)o).ScopeCategoryFilterGroups, (o, v) => ((MicrosoftGraphObjectMapping)o).ScopeCategoryFilterGroups = (IMicrosoftGraphFilterGroup[])v),
+            new global::MgBridge.BridgeProperty("ScopeGroups", "scope.groups", global::MgBridge.BridgeValueKind.Model, true, false, typeof(IMicrosoftGraphFilterGroup), () => new MicrosoftGraphFilterGroup(),
+                o => ((MicrosoftGraphObjectMapping)o).ScopeGroups, (o, v) => ((MicrosoftGraphObjectMapping)o).ScopeGroups = (IMicrosoftGraphFilterGroup[])v),
+            new global::MgBridge.BridgeProperty("ScopeInputFilterGroups", "scope.inputFilterGroups", global::MgBridge.BridgeValueKind.Model, true, false, typeof(IMicrosoftGraphFilterGroup), () => new MicrosoftGraphFilterGroup(),
+                o => ((MicrosoftGraphObjectMapping)o).ScopeInputFilterGroups, (o, v) => ((MicrosoftGraphObjectMapping)o).ScopeInputFilterGroups = (IMicrosoftGraphFilterGroup[])v),
+            new global::MgBridge.BridgeProperty("SourceObjectName", "sourceObjectName", global::MgBridge.BridgeValueKind.String, false, false, typeof(string), null,
+                o => ((MicrosoftGraphObjectMapping)o).SourceObjectName, (o, v) => ((MicrosoftGraphObjectMapping)o).SourceObjectName = (string)v),
+            new global::MgBridge.BridgeProperty("TargetObjectName", "targetObjectName", global::MgBridge.BridgeValueKind.String, false, false, typeof(string), null,
+                o => ((MicrosoftGraphObjectMapping)o).TargetObjectName, (o, v) => ((MicrosoftGraphObjectMapping)o).TargetObjectName = (string)v),
+        };
+
+        protected override global::MgBridge.BridgeProperty[] BridgeProperties => Map;
+
+        /// <summary>A new object read from Graph's JSON node.</summary>
+        public static IMicrosoftGraphObjectMapping FromJson(global::System.Text.Json.Nodes.JsonNode node) =>
+            global::MgBridge.BridgeModel.FromJsonNode<MicrosoftGraphObjectMapping>(node);
+
+        /// <summary>A new object read from Graph's JSON text.</summary>
+        public static IMicrosoftGraphObjectMapping FromJsonString(string json) =>
+            global::MgBridge.BridgeModel.FromJsonString<MicrosoftGraphObjectMapping>(json);
     }
 
-    /// <summary>MicrosoftGraphReferencedObject (microsoft.graph.referencedObject); keys: ReferencedObjectName, ReferencedProperty.</summary>
+    /// <summary>MicrosoftGraphReferencedObject (microsoft.graph.referencedObject).</summary>
     [System.ComponentModel.TypeConverter(typeof(global::MgBridge.BridgeModelConverter<MicrosoftGraphReferencedObject>))]
     public partial interface IMicrosoftGraphReferencedObject : global::MgBridge.IBridgeModel
     {
+        /// <summary>referencedObjectName</summary>
+        string ReferencedObjectName { get; set; }
+
+        /// <summary>referencedProperty</summary>
+        string ReferencedProperty { get; set; }
     }
 
-    /// <summary>Carries a caller's IMicrosoftGraphReferencedObject value to the core unchanged.</summary>
+    /// <summary>MicrosoftGraphReferencedObject (microsoft.graph.referencedObject): Graph's JSON from and to the typed properties; or a caller's value carried to the core.</summary>
     [System.ComponentModel.TypeConverter(typeof(global::MgBridge.BridgeModelConverter<MicrosoftGraphReferencedObject>))]
     public partial class MicrosoftGraphReferencedObject : global::MgBridge.BridgeModel, IMicrosoftGraphReferencedObject
     {
+        /// <summary>referencedObjectName (Graph: referencedObjectName)</summary>
+        public string ReferencedObjectName { get; set; }
+
+        /// <summary>referencedProperty (Graph: referencedProperty)</summary>
+        public string ReferencedProperty { get; set; }
+
+        private static readonly global::MgBridge.BridgeProperty[] Map =
+        {
+            new global::MgBridge.BridgeProperty("ReferencedObjectName", "referencedObjectName", global::MgBridge.BridgeValueKind.String, false, false, typeof(string), null,
+                o => ((MicrosoftGraphReferencedObject)o).ReferencedObjectName, (o, v) => ((MicrosoftGraphReferencedObject)o).ReferencedObjectName = (string)v),
+            new global::MgBridge.BridgeProperty("ReferencedProperty", "referencedProperty", global::MgBridge.BridgeValueKind.String, false, false, typeof(string), null,
+                o => ((MicrosoftGraphReferencedObject)o).ReferencedProperty, (o, v) => ((MicrosoftGraphReferencedObject)o).ReferencedProperty = (string)v),
+        };
+
+        protected override global::MgBridge.BridgeProperty[] BridgeProperties => Map;
+
+        /// <summary>A new object read from Graph's JSON node.</summary>
+        public static IMicrosoftGraphReferencedObject FromJson(global::System.Text.Json.Nodes.JsonNode node) =>
+            global::MgBridge.BridgeModel.FromJsonNode<MicrosoftGraphReferencedObject>(node);
+
+        /// <summary>A new object read from Graph's JSON text.</summary>
+        public static IMicrosoftGraphReferencedObject FromJsonString(string json) =>
+            global::MgBridge.BridgeModel.FromJsonString<MicrosoftGraphReferencedObject>(json);
     }
 
-    /// <summary>MicrosoftGraphStringKeyAttributeMappingSourceValuePair (microsoft.graph.stringKeyAttributeMappingSourceValuePair); keys: Key, ValueExpression, ValueName, ValueParameters, ValueType.</summary>
+    /// <summary>MicrosoftGraphStringKeyAttributeMappingSourceValuePair (microsoft.graph.stringKeyAttributeMappingSourceValuePair).</summary>
     [System.ComponentModel.TypeConverter(typeof(global::MgBridge.BridgeModelConverter<MicrosoftGraphStringKeyAttributeMappingSourceValuePair>))]
     public partial interface IMicrosoftGraphStringKeyAttributeMappingSourceValuePair : global::MgBridge.IBridgeModel
     {
+        /// <summary>key</summary>
+        string Key { get; set; }
+
+        /// <summary>value.expression</summary>
+        string ValueExpression { get; set; }
+
+        /// <summary>value.name</summary>
+        string ValueName { get; set; }
+
+        /// <summary>value.parameters</summary>
+        IMicrosoftGraphStringKeyAttributeMappingSourceValuePair[] ValueParameters { get; set; }
+
+        /// <summary>attributeMappingSourceType</summary>
+        string ValueType { get; set; }
     }
 
-    /// <summary>Carries a caller's IMicrosoftGraphStringKeyAttributeMappingSourceValuePair value to the core unchanged.</summary>
+    /// <summary>MicrosoftGraphStringKeyAttributeMappingSourceValuePair (microsoft.graph.stringKeyAttributeMappingSourceValuePair): Graph's JSON from and to the typed properties; or a caller's value carried to the core.</summary>
     [System.ComponentModel.TypeConverter(typeof(global::MgBridge.BridgeModelConverter<MicrosoftGraphStringKeyAttributeMappingSourceValuePair>))]
     public partial class MicrosoftGraphStringKeyAttributeMappingSourceValuePair : global::MgBridge.BridgeModel, IMicrosoftGraphStringKeyAttributeMappingSourceValuePair
     {
+        /// <summary>key (Graph: key)</summary>
+        public string Key { get; set; }
+
+        /// <summary>value.expression (Graph: value.expression)</summary>
+        public string ValueExpression { get; set; }
+
+        /// <summary>value.name (Graph: value.name)</summary>
+        public string ValueName { get; set; }
+
+        /// <summary>value.parameters (Graph: value.parameters)</summary>
+        public IMicrosoftGraphStringKeyAttributeMappingSourceValuePair[] ValueParameters { get; set; }
+
+        /// <summary>attributeMappingSourceType (Graph: value.type)</summary>
+        public string ValueType { get; set; }
+
+        private static readonly global::MgBridge.BridgeProperty[] Map =
+        {
+            new global::MgBridge.BridgeProperty("Key", "key", global::MgBridge.BridgeValueKind.String, false, false, typeof(string), null,
+                o => ((MicrosoftGraphStringKeyAttributeMappingSourceValuePair)o).Key, (o, v) => ((MicrosoftGraphStringKeyAttributeMappingSourceValuePair)o).Key = (string)v),
+            new global::MgBridge.BridgeProperty("ValueExpression", "value.expression", global::MgBridge.BridgeValueKind.String, false, false, typeof(string), null,
+                o => ((MicrosoftGraphStringKeyAttributeMappingSourceValuePair)o).ValueExpression, (o, v) => ((MicrosoftGraphStringKeyAttributeMappingSourceValuePair)o).ValueExpression = (string)v),
+            new global::MgBridge.BridgeProperty("ValueName", "value.name", global::MgBridge.BridgeValueKind.String, false, false, typeof(string), null,
+                o => ((MicrosoftGraphStringKeyAttributeMappingSourceValuePair)o).ValueName, (o, v) => ((MicrosoftGraphStringKeyAttributeMappingSourceValuePair)o).ValueName = (string)v),
+            new global::MgBridge.BridgeProperty("ValueParameters", "value.parameters", global::MgBridge.BridgeValueKind.Model, true, false, typeof(IMicrosoftGraphStringKeyAttributeMappingSourceValuePair), () => new MicrosoftGraphStringKeyAttributeMappingSourceValuePair(),
+                o => ((MicrosoftGraphStringKeyAttributeMappingSourceValuePair)o).ValueParameters, (o, v) => ((MicrosoftGraphStringKeyAttributeMappingSourceValuePair)o).ValueParameters = (IMicrosoftGraphStringKeyAttributeMappingSourceValuePair[])v),
+            new global::MgBridge.BridgeProperty("ValueType", "value.type", global::MgBridge.BridgeValueKind.String, false, false, typeof(string), null,
+                o => ((MicrosoftGraphStringKeyAttributeMappingSourceValuePair)o).ValueType, (o, v) => ((MicrosoftGraphStringKeyAttributeMappingSourceValuePair)o).ValueType = (string)v),
+        };
+
+        protected override global::MgBridge.BridgeProperty[] BridgeProperties => Map;
+
+        /// <summary>A new object read from Graph's JSON node.</summary>
+        public static IMicrosoftGraphStringKeyAttributeMappingSourceValuePair FromJson(global::System.Text.Json.Nodes.JsonNode node) =>
+            global::MgBridge.BridgeModel.FromJsonNode<MicrosoftGraphStringKeyAttributeMappingSourceValuePair>(node);
+
+        /// <summary>A new object read from Graph's JSON text.</summary>
+        public static IMicrosoftGraphStringKeyAttributeMappingSourceValuePair FromJsonString(string json) =>
+            global::MgBridge.BridgeModel.FromJsonString<MicrosoftGraphStringKeyAttributeMappingSourceValuePair>(json);
     }
 
-    /// <summary>MicrosoftGraphStringKeyLongValuePair (microsoft.graph.stringKeyLongValuePair); keys: Key, Value.</summary>
+    /// <summary>MicrosoftGraphStringKeyLongValuePair (microsoft.graph.stringKeyLongValuePair).</summary>
     [System.ComponentModel.TypeConverter(typeof(global::MgBridge.BridgeModelConverter<MicrosoftGraphStringKeyLongValuePair>))]
     public partial interface IMicrosoftGraphStringKeyLongValuePair : global::MgBridge.IBridgeModel
     {
+        /// <summary>key</summary>
+        string Key { get; set; }
+
+        /// <summary>value</summary>
+        long? Value { get; set; }
     }
 
-    /// <summary>Carries a caller's IMicrosoftGraphStringKeyLongValuePair value to the core unchanged.</summary>
+    /// <summary>MicrosoftGraphStringKeyLongValuePair (microsoft.graph.stringKeyLongValuePair): Graph's JSON from and to the typed properties; or a caller's value carried to the core.</summary>
     [System.ComponentModel.TypeConverter(typeof(global::MgBridge.BridgeModelConverter<MicrosoftGraphStringKeyLongValuePair>))]
     public partial class MicrosoftGraphStringKeyLongValuePair : global::MgBridge.BridgeModel, IMicrosoftGraphStringKeyLongValuePair
     {
+        /// <summary>key (Graph: key)</summary>
+        public string Key { get; set; }
+
+        /// <summary>value (Graph: value)</summary>
+        public long? Value { get; set; }
+
+        private static readonly global::MgBridge.BridgeProperty[] Map =
+        {
+            new global::MgBridge.BridgeProperty("Key", "key", global::MgBridge.BridgeValueKind.String, false, false, typeof(string), null,
+                o => ((MicrosoftGraphStringKeyLongValuePair)o).Key, (o, v) => ((MicrosoftGraphStringKeyLongValuePair)o).Key = (string)v),
+            new global::MgBridge.BridgeProperty("Value", "value", global::MgBridge.BridgeValueKind.Int64, false, false, typeof(long), null,
+                o => ((MicrosoftGraphStringKeyLongValuePair)o).Value, (o, v) => ((MicrosoftGraphStringKeyLongValuePair)o).Value = (long?)v),
+        };
+
+        protected override global::MgBridge.BridgeProperty[] BridgeProperties => Map;
+
+        /// <summary>A new object read from Graph's JSON node.</summary>
+        public static IMicrosoftGraphStringKeyLongValuePair FromJson(global::System.Text.Json.Nodes.JsonNode node) =>
+            global::MgBridge.BridgeModel.FromJsonNode<MicrosoftGraphStringKeyLongValuePair>(node);
+
+        /// <summary>A new object read from Graph's JSON text.</summary>
+        public static IMicrosoftGraphStringKeyLongValuePair FromJsonString(string json) =>
+            global::MgBridge.BridgeModel.FromJsonString<MicrosoftGraphStringKeyLongValuePair>(json);
     }
 
-    /// <summary>MicrosoftGraphStringKeyStringValuePair (microsoft.graph.stringKeyStringValuePair); keys: Key, Value.</summary>
+    /// <summary>MicrosoftGraphStringKeyStringValuePair (microsoft.graph.stringKeyStringValuePair).</summary>
     [System.ComponentModel.TypeConverter(typeof(global::MgBridge.BridgeModelConverter<MicrosoftGraphStringKeyStringValuePair>))]
     public partial interface IMicrosoftGraphStringKeyStringValuePair : global::MgBridge.IBridgeModel
     {
+        /// <summary>key</summary>
+        string Key { get; set; }
+
+        /// <summary>value</summary>
+        string Value { get; set; }
     }
 
-    /// <summary>Carries a caller's IMicrosoftGraphStringKeyStringValuePair value to the core unchanged.</summary>
+    /// <summary>MicrosoftGraphStringKeyStringValuePair (microsoft.graph.stringKeyStringValuePair): Graph's JSON from and to the typed properties; or a caller's value carried to the core.</summary>
     [System.ComponentModel.TypeConverter(typeof(global::MgBridge.BridgeModelConverter<MicrosoftGraphStringKeyStringValuePair>))]
     public partial class MicrosoftGraphStringKeyStringValuePair : global::MgBridge.BridgeModel, IMicrosoftGraphStringKeyStringValuePair
     {
+        /// <summary>key (Graph: key)</summary>
+        public string Key { get; set; }
+
+        /// <summary>value (Graph: value)</summary>
+        public string Value { get; set; }
+
+        private static readonly global::MgBridge.BridgeProperty[] Map =
+        {
+            new global::MgBridge.BridgeProperty("Key", "key", global::MgBridge.BridgeValueKind.String, false, false, typeof(string), null,
+                o => ((MicrosoftGraphStringKeyStringValuePair)o).Key, (o, v) => ((MicrosoftGraphStringKeyStringValuePair)o).Key = (string)v),
+            new global::MgBridge.BridgeProperty("Value", "value", global::MgBridge.BridgeValueKind.String, false, false, typeof(string), null,
+                o => ((MicrosoftGraphStringKeyStringValuePair)o).Value, (o, v) => ((MicrosoftGraphStringKeyStringValuePair)o).Value = (string)v),
+        };
+
+        protected override global::MgBridge.BridgeProperty[] BridgeProperties => Map;
+
+        /// <summary>A new object read from Graph's JSON node.</summary>
+        public static IMicrosoftGraphStringKeyStringValuePair FromJson(global::System.Text.Json.Nodes.JsonNode node) =>
+            global::MgBridge.BridgeModel.FromJsonNode<MicrosoftGraphStringKeyStringValuePair>(node);
+
+        /// <summary>A new object read from Graph's JSON text.</summary>
+        public static IMicrosoftGraphStringKeyStringValuePair FromJsonString(string json) =>
+            global::MgBridge.BridgeModel.FromJsonString<MicrosoftGraphStringKeyStringValuePair>(json);
     }
 
-    /// <summary>synchronizationJob (microsoft.graph.synchronizationJob); keys: Id, ScheduleExpiration, ScheduleInterval, ScheduleState, SchemaDirectories, SchemaId, SchemaProvisioningTaskIdentifier, SchemaSynchronizationRules, SchemaVersion, Status, SynchronizationJobSettings, TemplateId.</summary>
+    /// <summary>synchronizationJob (microsoft.graph.synchronizationJob).</summary>
     [System.ComponentModel.TypeConverter(typeof(global::MgBridge.BridgeModelConverter<MicrosoftGraphSynchronizationJob>))]
     public partial interface IMicrosoftGraphSynchronizationJob : global::MgBridge.IBridgeModel
     {
+        /// <summary>Read-only.</summary>
+        string Id { get; set; }
+
+        /// <summary>schedule.expiration</summary>
+        global::System.DateTime? ScheduleExpiration { get; set; }
+
+        /// <summary>schedule.interval</summary>
+        global::System.TimeSpan? ScheduleInterval { get; set; }
+
+        /// <summary>synchronizationScheduleState</summary>
+        string ScheduleState { get; set; }
+
+        /// <summary>schema.directories</summary>
+        IMicrosoftGraphDirectoryDefinition[] SchemaDirectories { get; set; }
+
+        /// <summary>Read-only.</summary>
+        string SchemaId { get; set; }
+
+        /// <summary>schema.provisioningTaskIdentifier</summary>
+        string SchemaProvisioningTaskIdentifier { get; set; }
+
+        /// <summary>schema.synchronizationRules</summary>
+        IMicrosoftGraphSynchronizationRule[] SchemaSynchronizationRules { get; set; }
+
+        /// <summary>schema.version</summary>
+        string SchemaVersion { get; set; }
+
+        /// <summary>synchronizationStatus</summary>
+        IMicrosoftGraphSynchronizationStatus Status { get; set; }
+
+        /// <summary>synchronizationJobSettings</summary>
+        IMicrosoftGraphKeyValuePair[] SynchronizationJobSettings { get; set; }
+
+        /// <summary>templateId</summary>
+        string TemplateId { get; set; }
     }
 
-    /// <summary>Carries a caller's IMicrosoftGraphSynchronizationJob value to the core unchanged.</summary>
+    /// <summary>synchronizationJob (microsoft.graph.synchronizationJob): Graph's JSON from and to the typed properties; or a caller's value carried to the core.</summary>
     [System.ComponentModel.TypeConverter(typeof(global::MgBridge.BridgeModelConverter<MicrosoftGraphSynchronizationJob>))]
     public partial class MicrosoftGraphSynchronizationJob : global::MgBridge.BridgeModel, IMicrosoftGraphSynchronizationJob
     {
+        /// <summary>Read-only. (Graph: id)</summary>
+        public string Id { get; set; }
+
+        /// <summary>schedule.expiration (Graph: schedule.expiration)</summary>
+        public global::System.DateTime? ScheduleExpiration { get; set; }
+
+        /// <summary>schedule.interval (Graph: schedule.interval)</summary>
+        public global::System.TimeSpan? ScheduleInterval { get; set; }
+
+        /// <summary>synchronizationScheduleState (Graph: schedule.state)</summary>
+        public string ScheduleState { get; set; }
+
+        /// <summary>schema.directories (Graph: schema.directories)</summary>
+        public IMicrosoftGraphDirectoryDefinition[] SchemaDirectories { get; set; }
+
+        /// <summary>Read-only. (Graph: schema.id)</summary>
+        public string SchemaId { get; set; }
+
+        /// <summary>schema.provisioningTaskIdentifier (Graph: schema.provisioningTaskIdentifier)</summary>
+        public string SchemaProvisioningTaskIdentifier { get; set; }
+
+        /// <summary>schema.synchronizationRules (Graph: schema.synchronizationRules)</summary>
+        public IMicrosoftGraphSynchronizationRule[] SchemaSynchronizationRules { get; set; }
+
+        /// <summary>schema.version (Graph: schema.version)</summary>
+        public string SchemaVersion { get; set; }
+
+        /// <summary>synchronizationStatus (Graph: status)</summary>
+        public IMicrosoftGraphSynchronizationStatus Status { get; set; }
+
+        /// <summary>synchronizationJobSettings (Graph: synchronizationJobSettings)</summary>
+        public IMicrosoftGraphKeyValuePair[] SynchronizationJobSettings { get; set; }
+
+        /// <summary>templateId (Graph: templateId)</summary>
+        public string TemplateId { get; set; }
+
+        private static readonly global::MgBridge.BridgeProperty[] Map =
+        {
+            new global::MgBridge.BridgeProperty("Id", "id", global::MgBridge.BridgeValueKind.String, false, true, typeof(string), null,
+                o => ((MicrosoftGraphSynchronizationJob)o).Id, (o, v) => ((MicrosoftGraphSynchronizationJob)o).Id = (string)v),
+            new global::MgBridge.BridgeProperty("ScheduleExpiration", "schedule.expiration", global::MgBridge.BridgeValueKind.DateTime, false, false, typeof(global::System.DateTime), null,
+                o => ((MicrosoftGraphSynchronizationJob)o).ScheduleExpiration, (o, v) => ((MicrosoftGraphSynchronizationJob)o).ScheduleExpiration = (global::System.DateTime?)v),
+            new global::MgBridge.BridgeProperty("ScheduleInterval", "schedule.interval", global::MgBridge.BridgeValueKind.TimeSpan, false, false, typeof(global::System.TimeSpan), null,
+                o => ((MicrosoftGraphSynchronizationJob)o).ScheduleInterval, (o, v) => ((MicrosoftGraphSynchronizationJob)o).ScheduleInterval = (global::System.TimeSpan?)v),
+            new global::MgBridge.BridgeProperty("ScheduleState", "schedule.state", global::MgBridge.BridgeValueKind.String, false, false, typeof(string), null,
+                o => ((MicrosoftGraphSynchronizationJob)o).ScheduleState, (o, v) => ((MicrosoftGraphSynchronizationJob)o).ScheduleState = (string)v),
+            new global::MgBridge.BridgeProperty("SchemaDirectories", "schema.directories", global::MgBridge.BridgeValueKind.Model, true, false, typeof(IMicrosoftGraphDirectoryDefinition), () => new MicrosoftGraphDirectoryDefinition(),
+                o => ((MicrosoftGraphSynchronizationJob)o).SchemaDirectories, (o, v) => ((MicrosoftGraphSynchronizationJob)o).SchemaDirectories = (IMicrosoftGraphDirectoryDefinition[])v),
+            new global::MgBridge.BridgeProperty("SchemaId", "schema.id", global::MgBridge.BridgeValueKind.String, false, true, typeof(string), null,
+                o => ((MicrosoftGraphSynchronizationJob)o).SchemaId, (o, v) => ((MicrosoftGraphSynchronizationJob)o).SchemaId = (string)v),
+            new global::MgBridge.BridgeProperty("SchemaProvisioningTaskIdentifier", "schema.provisioningTaskIdentifier", global::MgBridge.BridgeValueKind.String, false, false, typeof(string), null,
+                o => ((MicrosoftGraphSynchronizationJob)o).SchemaProvisioningTaskIdentifier, (o, v) => ((MicrosoftGraphSynchronizationJob)o).SchemaProvisioningTaskIdentifier = (string)v),
+            new global::MgBridge.BridgeProperty("SchemaSynchronizationRules", "schema.synchronizationRules", global::MgBridge.BridgeValueKind.Model, true, false, typeof(IMicrosoftGraphSynchronizationRule), () => new MicrosoftGraphSynchronizationRule(),
+                o => ((MicrosoftGraphSynchronizationJob)o).SchemaSynchronizationRules, (o, v) => ((MicrosoftGraphSynchronizationJob)o).SchemaSynchronizationRules = (IMicrosoftGraphSynchronizationRule[])v),
+            new global::MgBridge.BridgeProperty("SchemaVersion", "schema.version", global::MgBridge.BridgeValueKind.String, false, false, typeof(string), null,
+                o => ((MicrosoftGraphSynchronizationJob)o).SchemaVersion, (o, v) => ((MicrosoftGraphSynchronizationJob)o).SchemaVersion = (string)v),
+            new global::MgBridge.BridgeProperty("Status", "status", global::MgBridge.BridgeValueKind.Model, false, false, typeof(IMicrosoftGraphSynchronizationStatus), () => new MicrosoftGraphSynchronizationStatus(),
+                o => ((MicrosoftGraphSynchronizationJob)o).Status, (o, v) => ((MicrosoftGraphSynchronizationJob)o).Status = (IMicrosoftGraphSynchronizationStatus)v),
+            new global::MgBridge.BridgeProperty("SynchronizationJobSettings", "synchronizationJobSettings", global::MgBridge.BridgeValueKind.Model, true, false, typeof(IMicrosoftGraphKeyValuePair), () => new MicrosoftGraphKeyValuePair(),
+                o => ((MicrosoftGraphSynchronizationJob)o).SynchronizationJobSettings, (o, v) => ((MicrosoftGraphSynchronizationJob)o).SynchronizationJobSettings = (IMicrosoftGraphKeyValuePair[])v),
+            new global::MgBridge.BridgeProperty("TemplateId", "templateId", global::MgBridge.BridgeValueKind.String, false, false, typeof(string), null,
+                o => ((MicrosoftGraphSynchronizationJob)o).TemplateId, (o, v) => ((MicrosoftGraphSynchronizationJob)o).TemplateId = (string)v),
+        };
+
+        protected override global::MgBridge.BridgeProperty[] BridgeProperties => Map;
+
+        /// <summary>A new object read from Graph's JSON node.</summary>
+        public static IMicrosoftGraphSynchronizationJob FromJson(global::System.Text.Json.Nodes.JsonNode node) =>
+            global::MgBridge.BridgeModel.FromJsonNode<MicrosoftGraphSynchronizationJob>(node);
+
+        /// <summary>A new object read from Graph's JSON text.</summary>
+        public static IMicrosoftGraphSynchronizationJob FromJsonString(string json) =>
+            global::MgBridge.BridgeModel.FromJsonString<MicrosoftGraphSynchronizationJob>(json);
     }
 
-    /// <summary>MicrosoftGraphSynchronizationProgress (microsoft.graph.synchronizationProgress); keys: CompletedUnits, ProgressObservationDateTime, TotalUnits, Units.</summary>
+    /// <summary>MicrosoftGraphSynchronizationProgress (microsoft.graph.synchronizationProgress).</summary>
     [System.ComponentModel.TypeConverter(typeof(global::MgBridge.BridgeModelConverter<MicrosoftGraphSynchronizationProgress>))]
     public partial interface IMicrosoftGraphSynchronizationProgress : global::MgBridge.IBridgeModel
     {
+        /// <summary>completedUnits</summary>
+        long? CompletedUnits { get; set; }
+
+        /// <summary>progressObservationDateTime</summary>
+        global::System.DateTime? ProgressObservationDateTime { get; set; }
+
+        /// <summary>totalUnits</summary>
+        long? TotalUnits { get; set; }
+
+        /// <summary>units</summary>
+        string Units { get; set; }
     }
 
-    /// <summary>Carries a caller's IMicrosoftGraphSynchronizationProgress value to the core unchanged.</summary>
+    /// <summary>MicrosoftGraphSynchronizationProgress (microsoft.graph.synchronizationProgress): Graph's JSON from and to the typed properties; or a caller's value carried to the core.</summary>
     [System.ComponentModel.TypeConverter(typeof(global::MgBridge.BridgeModelConverter<MicrosoftGraphSynchronizationProgress>))]
     public partial class MicrosoftGraphSynchronizationProgress : global::MgBridge.BridgeModel, IMicrosoftGraphSynchronizationProgress
     {
+        /// <summary>completedUnits (Graph: completedUnits)</summary>
+        public long? CompletedUnits { get; set; }
+
+        /// <summary>progressObservationDateTime (Graph: progressObservationDateTime)</summary>
+        public global::System.DateTime? ProgressObservationDateTime { get; set; }
+
+        /// <summary>totalUnits (Graph: totalUnits)</summary>
+        public long? TotalUnits { get; set; }
+
+        /// <summary>units (Graph: units)</summary>
+        public string Units { get; set; }
+
+        private static readonly global::MgBridge.BridgeProperty[] Map =
+        {
+            new global::MgBridge.BridgeProperty("CompletedUnits", "completedUnits", global::MgBridge.BridgeValueKind.Int64, false, false, typeof(long), null,
+                o => ((MicrosoftGraphSynchronizationProgress)o).CompletedUnits, (o, v) => ((MicrosoftGraphSynchronizationProgress)o).CompletedUnits = (long?)v),
+            new global::MgBridge.BridgeProperty("ProgressObservationDateTime", "progressObservationDateTime", global::MgBridge.BridgeValueKind.DateTime, false, false, typeof(global::System.DateTime), null,
+                o => ((MicrosoftGraphSynchronizationProgress)o).ProgressObservationDateTime, (o, v) => ((MicrosoftGraphSynchronizationProgress)o).ProgressObservationDateTime = (global::System.DateTime?)v),
+            new global::MgBridge.BridgeProperty("TotalUnits", "totalUnits", global::MgBridge.BridgeValueKind.Int64, false, false, typeof(long), null,
+                o => ((MicrosoftGraphSynchronizationProgress)o).TotalUnits, (o, v) => ((MicrosoftGraphSynchronizationProgress)o).TotalUnits = (long?)v),
+            new global::MgBridge.BridgeProperty("Units", "units", global::MgBridge.BridgeValueKind.String, false, false, typeof(string), null,
+                o => ((MicrosoftGraphSynchronizationProgress)o).Units, (o, v) => ((MicrosoftGraphSynchronizationProgress)o).Units = (string)v),
+        };
+
+        protected override global::MgBridge.BridgeProperty[] BridgeProperties => Map;
+
+        /// <summary>A new object read from Graph's JSON node.</summary>
+        public static IMicrosoftGraphSynchronizationProgress FromJson(global::System.Text.Json.Nodes.JsonNode node) =>
+            global::MgBridge.BridgeModel.FromJsonNode<MicrosoftGraphSynchronizationProgress>(node);
+
+        /// <summary>A new object read from Graph's JSON text.</summary>
+        public static IMicrosoftGraphSynchronizationProgress FromJsonString(string json) =>
+            global::MgBridge.BridgeModel.FromJsonString<MicrosoftGraphSynchronizationProgress>(json);
     }
 
-    /// <summary>MicrosoftGraphSynchronizationRule (microsoft.graph.synchronizationRule); keys: Editable, Id, Metadata, Name, ObjectMappings, Priority, SourceDirectoryName, TargetDirectoryName.</summary>
+    /// <summary>MicrosoftGraphSynchronizationRule (microsoft.graph.synchronizationRule).</summary>
     [System.ComponentModel.TypeConverter(typeof(global::MgBridge.BridgeModelConverter<MicrosoftGraphSynchronizationRule>))]
     public partial interface IMicrosoftGraphSynchronizationRule : global::MgBridge.IBridgeModel
     {
+        /// <summary>editable</summary>
+        bool? Editable { get; set; }
+
+        /// <summary>id</summary>
+        string Id { get; set; }
+
+        /// <summary>metadata</summary>
+        IMicrosoftGraphStringKeyStringValuePair[] Metadata { get; set; }
+
+        /// <summary>name</summary>
+        string Name { get; set; }
+
+        /// <summary>objectMappings</summary>
+        IMicrosoftGraphObjectMapping[] ObjectMappings { get; set; }
+
+        /// <summary>priority</summary>
+        int? Priority { get; set; }
+
+        /// <summary>sourceDirectoryName</summary>
+        string SourceDirectoryName { get; set; }
+
+        /// <summary>targetDirectoryName</summary>
+        string TargetDirectoryName { get; set; }
     }
 
-    /// <summary>Carries a caller's IMicrosoftGraphSynchronizationRule value to the core unchanged.</summary>
+    /// <summary>MicrosoftGraphSynchronizationRule (microsoft.graph.synchronizationRule): Graph's JSON from and to the typed properties; or a caller's value carried to the core.</summary>
     [System.ComponentModel.TypeConverter(typeof(global::MgBridge.BridgeModelConverter<MicrosoftGraphSynchronizationRule>))]
     public partial class MicrosoftGraphSynchronizationRule : global::MgBridge.BridgeModel, IMicrosoftGraphSynchronizationRule
     {
+        /// <summary>editable (Graph: editable)</summary>
+        public bool? Editable { get; set; }
+
+        /// <summary>id (Graph: id)</summary>
+        public string Id { get; set; }
+
+        /// <summary>metadata (Graph: metadata)</summary>
+        public IMicrosoftGraphStringKeyStringValuePair[] Metadata { get; set; }
+
+        /// <summary>name (Graph: name)</summary>
+        public string Name { get; set; }
+
+        /// <summary>objectMappings (Graph: objectMappings)</summary>
+        public IMicrosoftGraphObjectMapping[] ObjectMappings { get; set; }
+
+        /// <summary>priority (Graph: priority)</summary>
+        public int? Priority { get; set; }
+
+        /// <summary>sourceDirectoryName (Graph: sourceDirectoryName)</summary>
+        public string SourceDirectoryName { get; set; }
+
+        /// <summary>targetDirectoryName (Graph: targetDirectoryName)</summary>
+        public string TargetDirectoryName { get; set; }
+
+        private static readonly global::MgBridge.BridgeProperty[] Map =
+        {
+            new global::MgBridge.BridgeProperty("Editable", "editable", global::MgBridge.BridgeValueKind.Boolean, false, false, typeof(bool), null,
+                o => ((MicrosoftGraphSynchronizationRule)o).Editable, (o, v) => ((MicrosoftGraphSynchronizationRule)o).Editable = (bool?)v),
+            new global::MgBridge.BridgeProperty("Id", "id", global::MgBridge.BridgeValueKind.String, false, false, typeof(string), null,
+                o => ((MicrosoftGraphSynchronizationRule)o).Id, (o, v) => ((MicrosoftGraphSynchronizationRule)o).Id = (string)v),
+            new global::MgBridge.BridgeProperty("Metadata", "metadata", global::MgBridge.BridgeValueKind.Model, true, false, typeof(IMicrosoftGraphStringKeyStringValuePair), () => new MicrosoftGraphStringKeyStringValuePair(),
+                o => ((MicrosoftGraphSynchronizationRule)o).Metadata, (o, v) => ((MicrosoftGraphSynchronizationRule)o).Metadata = (IMicrosoftGraphStringKeyStringValuePair[])v),
+            new global::MgBridge.BridgeProperty("Name", "name", global::MgBridge.BridgeValueKind.String, false, false, typeof(string), null,
+                o => ((MicrosoftGraphSynchronizationRule)o).Name, (o, v) => ((MicrosoftGraphSynchronizationRule)o).Name = (string)v),
+            new global::MgBridge.BridgeProperty("ObjectMappings", "objectMappings", global::MgBridge.BridgeValueKind.Model, true, false, typeof(IMicrosoftGraphObjectMapping), () => new MicrosoftGraphObjectMapping(),
+                o => ((MicrosoftGraphSynchronizationRule)o).ObjectMappings, (o, v) => ((MicrosoftGraphSynchronizationRule)o).ObjectMappings = (IMicrosoftGraphObjectMapping[])v),
+            new global::MgBridge.BridgeProperty("Priority", "priority", global::MgBridge.BridgeValueKind.Int32, false, false, typeof(int), null,
+                o => ((MicrosoftGraphSynchronizationRule)o).Priority, (o, v) => ((MicrosoftGraphSynchronizationRule)o).Priority = (int?)v),
+            new global::MgBridge.BridgeProperty("SourceDirectoryName", "sourceDirectoryName", global::MgBridge.BridgeValueKind.String, false, false, typeof(string), null,
+                o => ((MicrosoftGraphSynchronizationRule)o).SourceDirectoryName, (o, v) => ((MicrosoftGraphSynchronizationRule)o).SourceDirectoryName = (string)v),
+            new global::MgBridge.BridgeProperty("TargetDirectoryName", "targetDirectoryName", global::MgBridge.BridgeValueKind.String, false, false, typeof(string), null,
+                o => ((MicrosoftGraphSynchronizationRule)o).TargetDirectoryName, (o, v) => ((MicrosoftGraphSynchronizationRule)o).TargetDirectoryName = (string)v),
+        };
+
+        protected override global::MgBridge.BridgeProperty[] BridgeProperties => Map;
+
+        /// <summary>A new object read from Graph's JSON node.</summary>
+        public static IMicrosoftGraphSynchronizationRule FromJson(global::System.Text.Json.Nodes.JsonNode node) =>
+            global::MgBridge.BridgeModel.FromJsonNode<MicrosoftGraphSynchronizationRule>(node);
+
+        /// <summary>A new object read from Graph's JSON text.</summary>
+        public static IMicrosoftGraphSynchronizationRule FromJsonString(string json) =>
+            global::MgBridge.BridgeModel.FromJsonString<MicrosoftGraphSynchronizationRule>(json);
     }
 
-    /// <summary>synchronizationStatus (microsoft.graph.synchronizationStatus); keys: Code, CountSuccessiveCompleteFailures, EscrowsPruned, LastExecutionActivityIdentifier, LastExecutionCountEntitled, LastExecutionCountEntitledForProvisioning, LastExecutionCountEscrowed, LastExecutionCountEscrowedRaw, LastExecutionCountExported, LastExecutionCountExports, LastExecutionCountImported, LastExecutionCountImportedDeltas, LastExecutionCountImportedReferenceDeltas, LastExecutionErrorCode, LastExecutionErrorMessage, LastExecutionErrorTenantActionable, LastExecutionState, LastExecutionTimeBegan, LastExecutionTimeEnded, LastSuccessfulExecutionActivityIdentifier, LastSuccessfulExecutionCountEntitled, LastSuccessfulExecutionCountEntitledForProvisioning, LastSuccessfulExecutionCountEscrowed, LastSuccessfulExecutionCountEscrowedRaw, LastSuccessfulExecutionCountExported, LastSuccessfulExecutionCountExports, LastSuccessfulExecutionCountImported, LastSuccessfulExecutionCountImportedDeltas, LastSuccessfulExecutionCountImportedReferenceDeltas, LastSuccessfulExecutionErrorCode, LastSuccessfulExecutionErrorMessage, LastSuccessfulExecutionErrorTenantActionable, LastSuccessfulExecutionState, LastSuccessfulExecutionTimeBegan, LastSuccessfulExecutionTimeEnded, LastSuccessfulExecutionWithExportActivityIdentifier, LastSuccessfulExecutionWithExportCountEntitled, LastSuccessfulExecutionWithExportCountEntitledForProvisioning, LastSuccessfulExecutionWithExportCountEscrowed, LastSuccessfulExecutionWithExportCountEscrowedRaw, LastSuccessfulExecutionWithExportCountExported, LastSuccessfulExecutionWithExportCountExports, LastSuccessfulExecutionWithExportCountImported, LastSuccessfulExecutionWithExportCountImportedDeltas, LastSuccessfulExecutionWithExportCountImportedReferenceDeltas, LastSuccessfulExecutionWithExportState, LastSuccessfulExecutionWithExportTimeBegan, LastSuccessfulExecutionWithExportTimeEnded, LastSuccessfulExecutionWithExportsErrorCode, LastSuccessfulExecutionWithExportsErrorMessage, LastSuccessfulExecutionWithExportsErrorTenantActionable, Progress, QuarantineCurrentBegan, QuarantineNextAttempt, QuarantineReason, QuarantineSeriesBegan, QuarantineSeriesCount, SteadyStateFirstAchievedTime, SteadyStateLastAchievedTime, SynchronizedEntryCountByType, TroubleshootingUrl.</summary>
+    /// <summary>synchronizationStatus (microsoft.graph.synchronizationStatus).</summary>
     [System.ComponentModel.TypeConverter(typeof(global::MgBridge.BridgeModelConverter<MicrosoftGraphSynchronizationStatus>))]
     public partial interface IMicrosoftGraphSynchronizationStatus : global::MgBridge.IBridgeModel
     {
+        /// <summary>synchronizationStatusCode</summary>
+        string Code { get; set; }
+
+        /// <summary>countSuccessiveCompleteFailures</summary>
+        long? CountSuccessiveCompleteFailures { get; set; }
+
+        /// <summary>escrowsPruned</summary>
+        bool? EscrowsPruned { get; set; }
+
+        /// <summary>lastExecution.activityIdentifier</summary>
+        string LastExecutionActivityIdentifier { get; set; }
+
+        /// <summary>lastExecution.countEntitled</summary>
+        long? LastExecutionCountEntitled { get; set; }
+
+        /// <summary>lastExecution.countEntitledForProvisioning</summary>
+        long? LastExecutionCountEntitledForProvisioning { get; set; }
+
+        /// <summary>lastExecution.countEscrowed</summary>
+        long? LastExecutionCountEscrowed { get; set; }
+
+        /// <summary>lastExecution.countEscrowedRaw</summary>
+        long? LastExecutionCountEscrowedRaw { get; set; }
+
+        /// <summary>lastExecution.countExported</summary>
+        long? LastExecutionCountExported { get; set; }
+
+        /// <summary>lastExecution.countExports</summary>
+        long? LastExecutionCountExports { get; set; }
+
+        /// <summary>lastExecution.countImported</summary>
+        long? LastExecutionCountImported { get; set; }
+
+        /// <summary>lastExecution.countImportedDeltas</summary>
+        long? LastExecutionCountImportedDeltas { get; set; }
+
+        /// <summary>lastExecution.countImportedReferenceDeltas</summary>
+        long? LastExecutionCountImportedReferenceDeltas { get; set; }
+
+        /// <summary>lastExecution.error.code</summary>
+        string LastExecutionErrorCode { get; set; }
+
+        /// <summary>lastExecution.error.message</summary>
+        string LastExecutionErrorMessage { get; set; }
+
+        /// <summary>lastExecution.error.tenantActionable</summary>
+        bool? LastExecutionErrorTenantActionable { get; set; }
+
+        /// <summary>synchronizationTaskExecutionResult</summary>
+        string LastExecutionState { get; set; }
+
+        /// <summary>lastExecution.timeBegan</summary>
+        global::System.DateTime? LastExecutionTimeBegan { get; set; }
+
+        /// <summary>lastExecution.timeEnded</summary>
+        global::System.DateTime? LastExecutionTimeEnded { get; set; }
+
+        /// <summary>lastSuccessfulExecution.activityIdentifier</summary>
+        string LastSuccessfulExecutionActivityIdentifier { get; set; }
+
+        /// <summary>lastSuccessfulExecution.countEntitled</summary>
+        long? LastSuccessfulExecutionCountEntitled { get; set; }
+
+        /// <summary>lastSuccessfulExecution.countEntitledForProvisioning</summary>
+        long? LastSuccessfulExecutionCountEntitledForProvisioning { get; set; }
+
+        /// <summary>lastSuccessfulExecution.countEscrowed</summary>
+        long? LastSuccessfulExecutionCountEscrowed { get; set; }
+
+        /// <summary>lastSuccessfulExecution.countEscrowedRaw</summary>
+        long? LastSuccessfulExecutionCountEscrowedRaw { get; set; }
+
+        /// <summary>lastSuccessfulExecution.countExported</summary>
+        long? LastSuccessfulExecutionCountExported { get; set; }
+
+        /// <summary>lastSuccessfulExecution.countExports</summary>
+        long? LastSuccessfulExecutionCountExports { get; set; }
+
+        /// <summary>lastSuccessfulExecution.countImported</summary>
+        long? LastSuccessfulExecutionCountImported { get; set; }
+
+        /// <summary>lastSuccessfulExecution.countImportedDeltas</summary>
+        long? LastSuccessfulExecutionCountImportedDeltas { get; set; }
+
+        /// <summary>lastSuccessfulExecution.countImportedReferenceDeltas</summary>
+        long? LastSuccessfulExecutionCountImportedReferenceDeltas { get; set; }
+
+        /// <summary>lastSuccessfulExecution.error.code</summary>
+        string LastSuccessfulExecutionErrorCode { get; set; }
+
+        /// <summary>lastSuccessfulExecution.error.message</summary>
+        string LastSuccessfulExecutionErrorMessage { get; set; }
+
+        /// <summary>lastSuccessfulExecution.error.tenantActionable</summary>
+        bool? LastSuccessfulExecutionErrorTenantActionable { get; set; }
+
+        /// <summary>synchronizationTaskExecutionResult</summary>
+        string LastSuccessfulExecutionState { get; set; }
+
+        /// <summary>lastSuccessfulExecution.timeBegan</summary>
+        global::System.DateTime? LastSuccessfulExecutionTimeBegan { get; set; }
+
+        /// <summary>lastSuccessfulExecution.timeEnded</summary>
+        global::System.DateTime? LastSuccessfulExecutionTimeEnded { get; set; }
+
+        /// <summary>lastSuccessfulExecutionWithExports.activityIdentifier</summary>
+        string LastSuccessfulExecutionWithExportActivityIdentifier { get; set; }
+
+        /// <summary>lastSuccessfulExecutionWithExports.countEntitled</summary>
+        long? LastSuccessfulExecutionWithExportCountEntitled { get; set; }
+
+        /// <summary>lastSuccessfulExecutionWithExports.countEntitledForProvisioning</summary>
+        long? LastSuccessfulExecutionWithExportCountEntitledForProvisioning { get; set; }
+
+        /// <summary>lastSuccessfulExecutionWithExports.countEscrowed</summary>
+        long? LastSuccessfulExecutionWithExportCountEscrowed { get; set; }
+
+        /// <summary>lastSuccessfulExecutionWithExports.countEscrowedRaw</summary>
+        long? LastSuccessfulExecutionWithExportCountEscrowedRaw { get; set; }
+
+        /// <summary>lastSuccessfulExecutionWithExports.countExported</summary>
+        long? LastSuccessfulExecutionWithExportCountExported { get; set; }
+
+        /// <summary>lastSuccessfulExecutionWithExports.countExports</summary>
+        long? LastSuccessfulExecutionWithExportCountExports { get; set; }
+
+        /// <summary>lastSuccessfulExecutionWithExports.countImported</summary>
+        long? LastSuccessfulExecutionWithExportCountImported { get; set; }
+
+        /// <summary>lastSuccessfulExecutionWithExports.countImportedDeltas</summary>
+        long? LastSuccessfulExecutionWithExportCountImportedDeltas { get; set; }
+
+        /// <summary>lastSuccessfulExecutionWithExports.countImportedReferenceDeltas</summary>
+        long? LastSuccessfulExecutionWithExportCountImportedReferenceDeltas { get; set; }
+
+        /// <summary>synchronizationTaskExecutionResult</summary>
+        string LastSuccessfulExecutionWithExportState { get; set; }
+
+        /// <summary>lastSuccessfulExecutionWithExports.timeBegan</summary>
+        global::System.DateTime? LastSuccessfulExecutionWithExportTimeBegan { get; set; }
+
+        /// <summary>lastSuccessfulExecutionWithExports.timeEnded</summary>
+        global::System.DateTime? LastSuccessfulExecutionWithExportTimeEnded { get; set; }
+
+        /// <summary>lastSuccessfulExecutionWithExports.error.code</summary>
+        string LastSuccessfulExecutionWithExportsErrorCode { get; set; }
+
+        /// <summary>lastSuccessfulExecutionWithExports.error.message</summary>
+        string LastSuccessfulExecutionWithExportsErrorMessage { get; set; }
+
+        /// <summary>lastSuccessfulExecutionWithExports.error.tenantActionable</summary>
+        bool? LastSuccessfulExecutionWithExportsErrorTenantActionable { get; set; }
+
+        /// <summary>progress</summary>
+        IMicrosoftGraphSynchronizationProgress[] Progress { get; set; }
+
+        /// <summary>quarantine.currentBegan</summary>
+        global::System.DateTime? QuarantineCurrentBegan { get; set; }
+
+        /// <summary>quarantine.nextAttempt</summary>
+        global::System.DateTime? QuarantineNextAttempt { get; set; }
+
+        /// <summary>quarantineReason</summary>
+        string QuarantineReason { get; set; }
+
+        /// <summary>quarantine.seriesBegan</summary>
+        global::System.DateTime? QuarantineSeriesBegan { get; set; }
+
+        /// <summary>quarantine.seriesCount</summary>
+        long? QuarantineSeriesCount { get; set; }
+
+        /// <summary>steadyStateFirstAchievedTime</summary>
+        global::System.DateTime? SteadyStateFirstAchievedTime { get; set; }
+
+        /// <summary>steadyStateLastAchievedTime</summary>
+        global::System.DateTime? SteadyStateLastAchievedTime { get; set; }
+
+        /// <summary>synchronizedEntryCountByType</summary>
+        IMicrosoftGraphStringKeyLongValuePair[] SynchronizedEntryCountByType { get; set; }
+
+        /// <summary>troubleshootingUrl</summary>
+        string TroubleshootingUrl { get; set; }
     }
 
-    /// <summary>Carries a caller's IMicrosoftGraphSynchronizationStatus value to the core unchanged.</summary>
+    /// <summary>synchronizationStatus (microsoft.graph.synchronizationStatus): Graph's JSON from and to the typed properties; or a caller's value carried to the core.</summary>
     [System.ComponentModel.TypeConverter(typeof(global::MgBridge.BridgeModelConverter<MicrosoftGraphSynchronizationStatus>))]
     public partial class MicrosoftGraphSynchronizationStatus : global::MgBridge.BridgeModel, IMicrosoftGraphSynchronizationStatus
     {
+        /// <summary>synchronizationStatusCode (Graph: code)</summary>
+        public string Code { get; set; }
+
+        /// <summary>countSuccessiveCompleteFailures (Graph: countSuccessiveCompleteFailures)</summary>
+        public long? CountSuccessiveCompleteFailures { get; set; }
+
+        /// <summary>escrowsPruned (Graph: escrowsPruned)</summary>
+        public bool? EscrowsPruned { get; set; }
+
+        /// <summary>lastExecution.activityIdentifier (Graph: lastExecution.activityIdentifier)</summary>
+        public string LastExecutionActivityIdentifier { get; set; }
+
+        /// <summary>lastExecution.countEntitled (Graph: lastExecution.countEntitled)</summary>
+        public long? LastExecutionCountEntitled { get; set; }
+
+        /// <summary>lastExecution.countEntitledForProvisioning (Graph: lastExecution.countEntitledForProvisioning)</summary>
+        public long? LastExecutionCountEntitledForProvisioning { get; set; }
+
+        /// <summary>lastExecution.countEscrowed (Graph: lastExecution.countEscrowed)</summary>
+        public long? LastExecutionCountEscrowed { get; set; }
+
+        /// <summary>lastExecution.countEscrowedRaw (Graph: lastExecution.countEscrowedRaw)</summary>
+        public long? LastExecutionCountEscrowedRaw { get; set; }
+
+        /// <summary>lastExecution.countExported (Graph: lastExecution.countExported)</summary>
+        public long? LastExecutionCountExported { get; set; }
+
+        /// <summary>lastExecution.countExports (Graph: lastExecution.countExports)</summary>
+        public long? LastExecutionCountExports { get; set; }
+
+        /// <summary>lastExecution.countImported (Graph: lastExecution.countImported)</summary>
+        public long? LastExecutionCountImported { get; set; }
+
+        /// <summary>lastExecution.countImportedDeltas (Graph: lastExecution.countImportedDeltas)</summary>
+        public long? LastExecutionCountImportedDeltas { get; set; }
+
+        /// <summary>lastExecution.countImportedReferenceDeltas (Graph: lastExecution.countImportedReferenceDeltas)</summary>
+        public long? LastExecutionCountImportedReferenceDeltas { get; set; }
+
+        /// <summary>lastExecution.error.code (Graph: lastExecution.error.code)</summary>
+        public string LastExecutionErrorCode { get; set; }
+
+        /// <summary>lastExecution.error.message (Graph: lastExecution.error.message)</summary>
+        public string LastExecutionErrorMessage { get; set; }
+
+        /// <summary>lastExecution.error.tenantActionable (Graph: lastExecution.error.tenantActionable)</summary>
+        public bool? LastExecutionErrorTenantActionable { get; set; }
+
+        /// <summary>synchronizationTaskExecutionResult (Graph: lastExecution.state)</summary>
+        public string LastExecutionState { get; set; }
+
+        /// <summary>lastExecution.timeBegan (Graph: lastExecution.timeBegan)</summary>
+        public global::System.DateTime? LastExecutionTimeBegan { get; set; }
+
+        /// <summary>lastExecution.timeEnded (Graph: lastExecution.timeEnded)</summary>
+        public global::System.DateTime? LastExecutionTimeEnded { get; set; }
+
+        /// <summary>lastSuccessfulExecution.activityIdentifier (Graph: lastSuccessfulExecution.activityIdentifier)</summary>
+        public string LastSuccessfulExecutionActivityIdentifier { get; set; }
+
+        /// <summary>lastSuccessfulExecution.countEntitled (Graph: lastSuccessfulExecution.countEntitled)</summary>
+        public long? LastSuccessfulExecutionCountEntitled { get; set; }
+
+        /// <summary>lastSuccessfulExecution.countEntitledForProvisioning (Graph: lastSuccessfulExecution.countEntitledForProvisioning)</summary>
+        public long? LastSuccessfulExecutionCountEntitledForProvisioning { get; set; }
+
+        /// <summary>lastSuccessfulExecution.countEscrowed (Graph: lastSuccessfulExecution.countEscrowed)</summary>
+        public long? LastSuccessfulExecutionCountEscrowed { get; set; }
+
+        /// <summary>lastSuccessfulExecution.countEscrowedRaw (Graph: lastSuccessfulExecution.countEscrowedRaw)</summary>
+        public long? LastSuccessfulExecutionCountEscrowedRaw { get; set; }
+
+        /// <summary>lastSuccessfulExecution.countExported (Graph: lastSuccessfulExecution.countExported)</summary>
+        public long? LastSuccessfulExecutionCountExported { get; set; }
+
+        /// <summary>lastSuccessfulExecution.countExports (Graph: lastSuccessfulExecution.countExports)</summary>
+        public long? LastSuccessfulExecutionCountExports { get; set; }
+
+        /// <summary>lastSuccessfulExecution.countImported (Graph: lastSuccessfulExecution.countImported)</summary>
+        public long? LastSuccessfulExecutionCountImported { get; set; }
+
+        /// <summary>lastSuccessfulExecution.countImportedDeltas (Graph: lastSuccessfulExecution.countImportedDeltas)</summary>
+        public long? LastSuccessfulExecutionCountImportedDeltas { get; set; }
+
+        /// <summary>lastSuccessfulExecution.countImportedReferenceDeltas (Graph: lastSuccessfulExecution.countImportedReferenceDeltas)</summary>
+        public long? LastSuccessfulExecutionCountImportedReferenceDeltas { get; set; }
+
+        /// <summary>lastSuccessfulExecution.error.code (Graph: lastSuccessfulExecution.error.code)</summary>
+        public string LastSuccessfulExecutionErrorCode { get; set; }
+
+        /// <summary>lastSuccessfulExecution.error.message (Graph: lastSuccessfulExecution.error.message)</summary>
+        public string LastSuccessfulExecutionErrorMessage { get; set; }
+
+        /// <summary>lastSuccessfulExecution.error.tenantActionable (Graph: lastSuccessfulExecution.error.tenantActionable)</summary>
+        public bool? LastSuccessfulExecutionErrorTenantActionable { get; set; }
+
+        /// <summary>synchronizationTaskExecutionResult (Graph: lastSuccessfulExecution.state)</summary>
+        public string LastSuccessfulExecutionState { get; set; }
+
+        /// <summary>lastSuccessfulExecution.timeBegan (Graph: lastSuccessfulExecution.timeBegan)</summary>
+        public global::System.DateTime? LastSuccessfulExecutionTimeBegan { get; set; }
+
+        /// <summary>lastSuccessfulExecution.timeEnded (Graph: lastSuccessfulExecution.timeEnded)</summary>
+        public global::System.DateTime? LastSuccessfulExecutionTimeEnded { get; set; }
+
+        /// <summary>lastSuccessfulExecutionWithExports.activityIdentifier (Graph: lastSuccessfulExecutionWithExports.activityIdentifier)</summary>
+        public string LastSuccessfulExecutionWithExportActivityIdentifier { get; set; }
+
+        /// <summary>lastSuccessfulExecutionWithExports.countEntitled (Graph: lastSuccessfulExecutionWithExports.countEntitled)</summary>
+        public long? LastSuccessfulExecutionWithExportCountEntitled { get; set; }
+
+        /// <summary>lastSuccessfulExecutionWithExports.countEntitledForProvisioning (Graph: lastSuccessfulExecutionWithExports.countEntitledForProvisioning)</summary>
+        public long? LastSuccessfulExecutionWithExportCountEntitledForProvisioning { get; set; }
+
+        /// <summary>lastSuccessfulExecutionWithExports.countEscrowed (Graph: lastSuccessfulExecutionWithExports.countEscrowed)</summary>
+        public long? LastSuccessfulExecutionWithExportCountEscrowed { get; set; }
+
+        /// <summary>lastSuccessfulExecutionWithExports.countEscrowedRaw (Graph: lastSuccessfulExecutionWithExports.countEscrowedRaw)</summary>
+        public long? LastSuccessfulExecutionWithExportCountEscrowedRaw { get; set; }
+
+        /// <summary>lastSuccessfulExecutionWithExports.countExported (Graph: lastSuccessfulExecutionWithExports.countExported)</summary>
+        public long? LastSuccessfulExecutionWithExportCountExported { get; set; }
+
+        /// <summary>lastSuccessfulExecutionWithExports.countExports (Graph: lastSuccessfulExecutionWithExports.countExports)</summary>
+        public long? LastSuccessfulExecutionWithExportCountExports { get; set; }
+
+        /// <summary>lastSuccessfulExecutionWithExports.countImported (Graph: lastSuccessfulExecutionWithExports.countImported)</summary>
+        public long? LastSuccessfulExecutionWithExportCountImported { get; set; }
+
+        /// <summary>lastSuccessfulExecutionWithExports.countImportedDeltas (Graph: lastSuccessfulExecutionWithExports.countImportedDeltas)</summary>
+        public long? LastSuccessfulExecutionWithExportCountImportedDeltas { get; set; }
+
+        /// <summary>lastSuccessfulExecutionWithExports.countImportedReferenceDeltas (Graph: lastSuccessfulExecutionWithExports.countImportedReferenceDeltas)</summary>
+        public long? LastSuccessfulExecutionWithExportCountImportedReferenceDeltas { get; set; }
+
+        /// <summary>synchronizationTaskExecutionResult (Graph: lastSuccessfulExecutionWithExports.state)</summary>
+        public string LastSuccessfulExecutionWithExportState { get; set; }
+
+        /// <summary>lastSuccessfulExecutionWithExports.timeBegan (Graph: lastSuccessfulExecutionWithExports.timeBegan)</summary>
+        public global::System.DateTime? LastSuccessfulExecutionWithExportTimeBegan { get; set; }
+
+        /// <summary>lastSuccessfulExecutionWithExports.timeEnded (Graph: lastSuccessfulExecutionWithExports.timeEnded)</summary>
+        public global::System.DateTime? LastSuccessfulExecutionWithExportTimeEnded { get; set; }
+
+        /// <summary>lastSuccessfulExecutionWithExports.error.code (Graph: lastSuccessfulExecutionWithExports.error.code)</summary>
+        public string LastSuccessfulExecutionWithExportsErrorCode { get; set; }
+
+        /// <summary>lastSuccessfulExecutionWithExports.error.message (Graph: lastSuccessfulExecutionWithExports.error.message)</summary>
+        public string LastSuccessfulExecutionWithExportsErrorMessage { get; set; }
+
+        /// <summary>lastSuccessfulExecutionWithExports.error.tenantActionable (Graph: lastSuccessfulExecutionWithExports.error.tenantActionable)</summary>
+        public bool? LastSuccessfulExecutionWithExportsErrorTenantActionable { get; set; }
+
+        /// <summary>progress (Graph: progress)</summary>
+        public IMicrosoftGraphSynchronizationProgress[] Progress { get; set; }
+
+        /// <summary>quarantine.currentBegan (Graph: quarantine.currentBegan)</summary>
+        public global::System.DateTime? QuarantineCurrentBegan { get; set; }
+
+        /// <summary>quarantine.nextAttempt (Graph: quarantine.nextAttempt)</summary>
+        public global::System.DateTime? QuarantineNextAttempt { get; set; }
+
+        /// <summary>quarantineReason (Graph: quarantine.reason)</summary>
+        public string QuarantineReason { get; set; }
+
+        /// <summary>quarantine.seriesBegan (Graph: quarantine.seriesBegan)</summary>
+        public global::System.DateTime? QuarantineSeriesBegan { get; set; }
+
+        /// <summary>quarantine.seriesCount (Graph: quarantine.seriesCount)</summary>
+        public long? QuarantineSeriesCount { get; set; }
+
+        /// <summary>steadyStateFirstAchievedTime (Graph: steadyStateFirstAchievedTime)</summary>
+        public global::System.DateTime? SteadyStateFirstAchievedTime { get; set; }
+
+        /// <summary>steadyStateLastAchievedTime (Graph: steadyStateLastAchievedTime)</summary>
+        public global::System.DateTime? SteadyStateLastAchievedTime { get; set; }
+
+        /// <summary>synchronizedEntryCountByType (Graph: synchronizedEntryCountByType)</summary>
+        public IMicrosoftGraphStringKeyLongValuePair[] SynchronizedEntryCountByType { get; set; }
+
+        /// <summary>troubleshootingUrl (Graph: troubleshootingUrl)</summary>
+        public string TroubleshootingUrl { get; set; }
+
+        private static readonly global::MgBridge.BridgeProperty[] Map =
+        {
+            new global::MgBridge.BridgeProperty("Code", "code", global::MgBridge.BridgeValueKind.String, false, false, typeof(string), null,
+                o => ((MicrosoftGraphSynchronizationStatus)o).Code, (o, v) => ((MicrosoftGraphSynchronizationStatus)o).Code = (string)v),
+            new global::MgBridge.BridgeProperty("CountSuccessiveCompleteFailures", "countSuccessiveCompleteFailures", global::MgBridge.BridgeValueKind.Int64, false, false, typeof(long), null,
+                o => ((MicrosoftGraphSynchronizationStatus)o).CountSuccessiveCompleteFailures, (o, v) => ((MicrosoftGraphSynchronizationStatus)o).CountSuccessiveCompleteFailures = (long?)v),
+            new global::MgBridge.BridgeProperty("EscrowsPruned", "escrowsPruned", global::MgBridge.BridgeValueKind.Boolean, false, false, typeof(bool), null,
+                o => ((MicrosoftGraphSynchronizationStatus)o).EscrowsPruned, (o, v) => ((MicrosoftGraphSynchronizationStatus)o).EscrowsPruned = (bool?)v),
+            new global::MgBridge.BridgeProperty("LastExecutionActivityIdentifier", "lastExecution.activityIdentifier", global::MgBridge.BridgeValueKind.String, false, false, typeof(string), null,
+                o => ((MicrosoftGraphSynchronizationStatus)o).LastExecutionActivityIdentifier, (o, v) => ((MicrosoftGraphSynchronizationStatus)o).LastExecutionActivityIdentifier = (string)v),
+            new global::MgBridge.BridgeProperty("LastExecutionCountEntitled", "lastExecution.countEntitled", global::MgBridge.BridgeValueKind.Int64, false, false, typeof(long), null,
+                o => ((MicrosoftGraphSynchronizationStatus)o).LastExecutionCountEntitled, (o, v) => ((MicrosoftGraphSynchronizationStatus)o).LastExecutionCountEntitled = (long?)v),
+            new global::MgBridge.BridgeProperty("LastExecutionCountEntitledForProvisioning", "lastExecution.countEntitledForProvisioning", global::MgBridge.BridgeValueKind.Int64, false, false, typeof(long), null,
+                o => ((MicrosoftGraphSynchronizationStatus)o).LastExecutionCountEntitledForProvisioning, (o, v) => ((MicrosoftGraphSynchronizationStatus)o).LastExecutionCountEntitledForProvisioning = (long?)v),
+            new global::MgBridge.BridgeProperty("LastExecutionCountEscrowed", "lastExecution.countEscrowed", global::MgBridge.BridgeValueKind.Int64, false, false, typeof(long), null,
+                o => ((MicrosoftGraphSynchronizationStatus)o).LastExecutionCountEscrowed, (o, v) => ((MicrosoftGraphSynchronizationStatus)o).LastExecutionCountEscrowed = (long?)v),
+            new global::MgBridge.BridgeProperty("LastExecutionCountEscrowedRaw", "lastExecution.countEscrowedRaw", global::MgBridge.BridgeValueKind.Int64, false, false, typeof(long), null,
+                o => ((MicrosoftGraphSynchronizationStatus)o).LastExecutionCountEscrowedRaw, (o, v) => ((MicrosoftGraphSynchronizationStatus)o).LastExecutionCountEscrowedRaw = (long?)v),
+            new global::MgBridge.BridgeProperty("LastExecutionCountExported", "lastExecution.countExported", global::MgBridge.BridgeValueKind.Int64, false, false, typeof(long), null,
+                o => ((MicrosoftGraphSynchronizationStatus)o).LastExecutionCountExported, (o, v) => ((MicrosoftGraphSynchronizationStatus)o).LastExecutionCountExported = (long?)v),
+            new global::MgBridge.BridgeProperty("LastExecutionCountExports", "lastExecution.countExports", global::MgBridge.BridgeValueKind.Int64, false, false, typeof(long), null,
+                o => ((MicrosoftGraphSynchronizationStatus)o).LastExecutionCountExports, (o, v) => ((MicrosoftGraphSynchronizationStatus)o).LastExecutionCountExports = (long?)v),
+            new global::MgBridge.BridgeProperty("LastExecutionCountImported", "lastExecution.countImported", global::MgBridge.BridgeValueKind.Int64, false, false, typeof(long), null,
+                o => ((MicrosoftGraphSynchronizationStatus)o).LastExecutionCountImported, (o, v) => ((MicrosoftGraphSynchronizationStatus)o).LastExecutionCountImported = (long?)v),
+            new global::MgBridge.BridgeProperty("LastExecutionCountImportedDeltas", "lastExecution.countImportedDeltas", global::MgBridge.BridgeValueKind.Int64, false, false, typeof(long), null,
+                o => ((MicrosoftGraphSynchronizationStatus)o).LastExecutionCountImportedDeltas, (o, v) => ((MicrosoftGraphSynchronizationStatus)o).LastExecutionCountImportedDeltas = (long?)v),
+            new global::MgBridge.BridgeProperty("LastExecutionCountImportedReferenceDeltas", "lastExecution.countImportedReferenceDeltas", global::MgBridge.BridgeValueKind.Int64, false, false, typeof(long), null,
+                o => ((MicrosoftGraphSynchronizationStatus)o).LastExecutionCountImportedReferenceDeltas, (o, v) => ((MicrosoftGraphSynchronizationStatus)o).LastExecutionCountImportedReferenceDeltas = (long?)v),
+            new global::MgBridge.BridgeProperty("LastExecutionErrorCode", "lastExecution.error.code", global::MgBridge.BridgeValueKind.String, false, false, typeof(string), null,
+                o => ((MicrosoftGraphSynchronizationStatus)o).LastExecutionErrorCode, (o, v) => ((MicrosoftGraphSynchronizationStatus)o).LastExecutionErrorCode = (string)v),
+            new global::MgBridge.BridgeProperty("LastExecutionErrorMessage", "lastExecution.error.message", global::MgBridge.BridgeValueKind.String, false, false, typeof(string), null,
+                o => ((MicrosoftGraphSynchronizationStatus)o).LastExecutionErrorMessage, (o, v) => ((MicrosoftGraphSynchronizationStatus)o).LastExecutionErrorMessage = (string)v),
+            new global::MgBridge.BridgeProperty("LastExecutionErrorTenantActionable", "lastExecution.error.tenantActionable", global::MgBridge.BridgeValueKind.Boolean, false, false, typeof(bool), null,
+                o => ((MicrosoftGraphSynchronizationStatus)o).LastExecutionErrorTenantActionable, (o, v) => ((MicrosoftGraphSynchronizationStatus)o).LastExecutionErrorTenantActionable = (bool?)v),
+            new global::MgBridge.BridgeProperty("LastExecutionState", "lastExecution.state", global::MgBridge.BridgeValueKind.String, false, false, typeof(string), null,
+                o => ((MicrosoftGraphSynchronizationStatus)o).LastExecutionState, (o, v) => ((MicrosoftGraphSynchronizationStatus)o).LastExecutionState = (string)v),
+            new global::MgBridge.BridgeProperty("LastExecutionTimeBegan", "lastExecution.timeBegan", global::MgBridge.BridgeValueKind.DateTime, false, false, typeof(global::System.DateTime), null,
+                o => ((MicrosoftGraphSynchronizationStatus)o).LastExecutionTimeBegan, (o, v) => ((MicrosoftGraphSynchronizationStatus)o).LastExecutionTimeBegan = (global::System.DateTime?)v),
+            new global::MgBridge.BridgeProperty("LastExecutionTimeEnded", "lastExecution.timeEnded", global::MgBridge.BridgeValueKind.DateTime, false, false, typeof(global::System.DateTime), null,
+                o => ((MicrosoftGraphSynchronizationStatus)o).LastExecutionTimeEnded, (o, v) => ((MicrosoftGraphSynchronizationStatus)o).LastExecutionTimeEnded = (global::System.DateTime?)v),
+            new global::MgBridge.BridgeProperty("LastSuccessfulExecutionActivityIdentifier", "lastSuccessfulExecution.activityIdentifier", global::MgBridge.BridgeValueKind.String, false, false, typeof(string), null,
+                o => ((MicrosoftGraphSynchronizationStatus)o).LastSuccessfulExecutionActivityIdentifier, (o, v) => ((MicrosoftGraphSynchronizationStatus)o).LastSuccessfulExecutionActivityIdentifier = (string)v),
+            new global::MgBridge.BridgeProperty("LastSuccessfulExecutionCountEntitled", "lastSuccessfulExecution.countEntitled", global::MgBridge.BridgeValueKind.Int64, false, false, typeof(long), null,
+                o => ((MicrosoftGraphSynchronizationStatus)o).LastSuccessfulExecutionCountEntitled, (o, v) => ((MicrosoftGraphSynchronizationStatus)o).LastSuccessfulExecutionCountEntitled = (long?)v),
+            new global::MgBridge.BridgeProperty("LastSuccessfulExecutionCountEntitledForProvisioning", "lastSuccessfulExecution.countEntitledForProvisioning", global::MgBridge.BridgeValueKind.Int64, false, false, typeof(long), null,
+                o => ((MicrosoftGraphSynchronizationStatus)o).LastSuccessfulExecutionCountEntitledForProvisioning, (o, v) => ((MicrosoftGraphSynchronizationStatus)o).LastSuccessfulExecutionCountEntitledForProvisioning = (long?)v),
+            new global::MgBridge.BridgeProperty("LastSuccessfulExecutionCountEscrowed", "lastSuccessfulExecution.countEscrowed", global::MgBridge.BridgeValueKind.Int64, false, false, typeof(long), null,
+                o => ((MicrosoftGraphSynchronizationStatus)o).LastSuccessfulExecutionCountEscrowed, (o, v) => ((MicrosoftGraphSynchronizationStatus)o).LastSuccessfulExecutionCountEscrowed = (long?)v),
+            new global::MgBridge.BridgeProperty("LastSuccessfulExecutionCountEscrowedRaw", "lastSuccessfulExecution.countEscrowedRaw", global::MgBridge.BridgeValueKind.Int64, false, false, typeof(long), null,
+                o => ((MicrosoftGraphSynchronizationStatus)o).LastSuccessfulExecutionCountEscrowedRaw, (o, v) => ((MicrosoftGraphSynchronizationStatus)o).LastSuccessfulExecutionCountEscrowedRaw = (long?)v),
+            new global::MgBridge.BridgeProperty("LastSuccessfulExecutionCountExported", "lastSuccessfulExecution.countExported", global::MgBridge.BridgeValueKind.Int64, false, false, typeof(long), null,
+                o => ((MicrosoftGraphSynchronizationStatus)o).LastSuccessfulExecutionCountExported, (o, v) => ((MicrosoftGraphSynchronizationStatus)o).LastSuccessfulExecutionCountExported = (long?)v),
+            new global::MgBridge.BridgeProperty("LastSuccessfulExecutionCountExports", "lastSuccessfulExecution.countExports", global::MgBridge.BridgeValueKind.Int64, false, false, typeof(long), null,
+                o => ((MicrosoftGraphSynchronizationStatus)o).LastSuccessfulExecutionCountExports, (o, v) => ((MicrosoftGraphSynchronizationStatus)o).LastSuccessfulExecutionCountExports = (long?)v),
+            new global::MgBridge.BridgeProperty("LastSuccessfulExecutionCountImported", "lastSuccessfulExecution.countImported", global::MgBridge.BridgeValueKind.Int64, false, false, typeof(long), null,
+                o => ((MicrosoftGraphSynchronizationStatus)o).LastSuccessfulExecutionCountImported, (o, v) => ((MicrosoftGraphSynchronizationStatus)o).LastSuccessfulExecutionCountImported = (long?)v),
+            new global::MgBridge.BridgeProperty("LastSuccessfulExecutionCountImportedDeltas", "lastSuccessfulExecution.countImportedDeltas", global::MgBridge.BridgeValueKind.Int64, false, false, typeof(long), null,
+                o => ((MicrosoftGraphSynchronizationStatus)o).LastSuccessfulExecutionCountImportedDeltas, (o, v) => ((MicrosoftGraphSynchronizationStatus)o).LastSuccessfulExecutionCountImportedDeltas = (long?)v),
+            new global::MgBridge.BridgeProperty("LastSuccessfulExecutionCountImportedReferenceDeltas", "lastSuccessfulExecution.countImportedReferenceDeltas", global::MgBridge.BridgeValueKind.Int64, false, false, typeof(long), null,
+                o => ((MicrosoftGraphSynchronizationStatus)o).LastSuccessfulExecutionCountImportedReferenceDeltas, (o, v) => ((MicrosoftGraphSynchronizationStatus)o).LastSuccessfulExecutionCountImportedReferenceDeltas = (long?)v),
+            new global::MgBridge.BridgeProperty("LastSuccessfulExecutionErrorCode", "lastSuccessfulExecution.error.code", global::MgBridge.BridgeValueKind.String, false, false, typeof(string), null,
+                o => ((MicrosoftGraphSynchronizationStatus)o).LastSuccessfulExecutionErrorCode, (o, v) => ((MicrosoftGraphSynchronizationStatus)o).LastSuccessfulExecutionErrorCode = (string)v),
+            new global::MgBridge.BridgeProperty("LastSuccessfulExecutionErrorMessage", "lastSuccessfulExecution.error.message", global::MgBridge.BridgeValueKind.String, false, false, typeof(string), null,
+                o => ((MicrosoftGraphSynchronizationStatus)o).LastSuccessfulExecutionErrorMessage, (o, v) => ((MicrosoftGraphSynchronizationStatus)o).LastSuccessfulExecutionErrorMessage = (string)v),
+            new global::MgBridge.BridgeProperty("LastSuccessfulExecutionErrorTenantActionable", "lastSuccessfulExecution.error.tenantActionable", global::MgBridge.BridgeValueKind.Boolean, false, false, typeof(bool), null,
+                o => ((MicrosoftGraphSynchronizationStatus)o).LastSuccessfulExecutionErrorTenantActionable, (o, v) => ((MicrosoftGraphSynchronizationStatus)o).LastSuccessfulExecutionErrorTenantActionable = (bool?)v),
+            new global::MgBridge.BridgeProperty("LastSuccessfulExecutionState", "lastSuccessfulExecution.state", global::MgBridge.BridgeValueKind.String, false, false, typeof(string), null,
+                o => ((MicrosoftGraphSynchronizationStatus)o).LastSuccessfulExecutionState, (o, v) => ((MicrosoftGraphSynchronizationStatus)o).LastSuccessfulExecutionState = (string)v),
+            new global::MgBridge.BridgeProperty("LastSuccessfulExecutionTimeBegan", "lastSuccessfulExecution.timeBegan", global::MgBridge.BridgeValueKind.DateTime, false, false, typeof(global::System.DateTime), null,
+                o => ((MicrosoftGraphSynchronizationStatus)o).LastSuccessfulExecutionTimeBegan, (o, v) => ((MicrosoftGraphSynchronizationStatus)o).LastSuccessfulExecutionTimeBegan = (global::System.DateTime?)v),
+            new global::MgBridge.BridgeProperty("LastSuccessfulExecutionTimeEnded", "lastSuccessfulExecution.timeEnded", global::MgBridge.BridgeValueKind.DateTime, false, false, typeof(global::System.DateTime), null,
+                o => ((MicrosoftGraphSynchronizationStatus)o).LastSuccessfulExecutionTimeEnded, (o, v) => ((MicrosoftGraphSynchronizationStatus)o).LastSuccessfulExecutionTimeEnded = (global::System.DateTime?)v),
+            new global::MgBridge.BridgeProperty("LastSuccessfulExecutionWithExportActivityIdentifier", "lastSuccessfulExecutionWithExports.activityIdentifier", global::MgBridge.BridgeValueKind.String, false, false, typeof(string), null,
+                o => ((MicrosoftGraphSynchronizationStatus)o).LastSuccessfulExecutionWithExportActivityIdentifier, (o, v) => ((MicrosoftGraphSynchronizationStatus)o).LastSuccessfulExecutionWithExportActivityIdentifier = (string)v),
+            new global::MgBridge.BridgeProperty("LastSuccessfulExecutionWithExportCountEntitled", "lastSuccessfulExecutionWithExports.countEntitled", global::MgBridge.BridgeValueKind.Int64, false, false, typeof(long), null,
+                o => ((MicrosoftGraphSynchronizationStatus)o).LastSuccessfulExecutionWithExportCountEntitled, (o, v) => ((MicrosoftGraphSynchronizationStatus)o).LastSuccessfulExecutionWithExportCountEntitled = (long?)v),
+            new global::MgBridge.BridgeProperty("LastSuccessfulExecutionWithExportCountEntitledForProvisioning", "lastSuccessfulExecutionWithExports.countEntitledForProvisioning", global::MgBridge.BridgeValueKind.Int64, false, false, typeof(long), null,
+                o => ((MicrosoftGraphSynchronizationStatus)o).LastSuccessfulExecutionWithExportCountEntitledForProvisioning, (o, v) => ((MicrosoftGraphSynchronizationStatus)o).LastSuccessfulExecutionWithExportCountEntitledForProvisioning = (long?)v),
+            new global::MgBridge.BridgeProperty("LastSuccessfulExecutionWithExportCountEscrowed", "lastSuccessfulExecutionWithExports.countEscrowed", global::MgBridge.BridgeValueKind.Int64, false, false, typeof(long), null,
+                o => ((MicrosoftGraphSynchronizationStatus)o).LastSuccessfulExecutionWithExportCountEscrowed, (o, v) => ((MicrosoftGraphSynchronizationStatus)o).LastSuccessfulExecutionWithExportCountEscrowed = (long?)v),
+            new global::MgBridge.BridgeProperty("LastSuccessfulExecutionWithExportCountEscrowedRaw", "lastSuccessfulExecutionWithExports.countEscrowedRaw", global::MgBridge.BridgeValueKind.Int64, false, false, typeof(long), null,
+                o => ((MicrosoftGraphSynchronizationStatus)o).LastSuccessfulExecutionWithExportCountEscrowedRaw, (o, v) => ((MicrosoftGraphSynchronizationStatus)o).LastSuccessfulExecutionWithExportCountEscrowedRaw = (long?)v),
+            new global::MgBridge.BridgeProperty("LastSuccessfulExecutionWithExportCountExported", "lastSuccessfulExecutionWithExports.countExported", global::MgBridge.BridgeValueKind.Int64, false, false, typeof(long), null,
+                o => ((MicrosoftGraphSynchronizationStatus)o).LastSuccessfulExecutionWithExportCountExported, (o, v) => ((MicrosoftGraphSynchronizationStatus)o).LastSuccessfulExecutionWithExportCountExported = (long?)v),
+            new global::MgBridge.BridgeProperty("LastSuccessfulExecutionWithExportCountExports", "lastSuccessfulExecutionWithExports.countExports", global::MgBridge.BridgeValueKind.Int64, false, false, typeof(long), null,
+                o => ((MicrosoftGraphSynchronizationStatus)o).LastSuccessfulExecutionWithExportCountExports, (o, v) => ((MicrosoftGraphSynchronizationStatus)o).LastSuccessfulExecutionWithExportCountExports = (long?)v),
+            new global::MgBridge.BridgeProperty("LastSuccessfulExecutionWithExportCountImported", "lastSuccessfulExecutionWithExports.countImported", global::MgBridge.BridgeValueKind.Int64, false, false, typeof(long), null,
+                o => ((MicrosoftGraphSynchronizationStatus)o).LastSuccessfulExecutionWithExportCountImported, (o, v) => ((MicrosoftGraphSynchronizationStatus)o).LastSuccessfulExecutionWithExportCountImported = (long?)v),
+            new global::MgBridge.BridgeProperty("LastSuccessfulExecutionWithExportCountImportedDeltas", "lastSuccessfulExecutionWithExports.countImportedDeltas", global::MgBridge.BridgeValueKind.Int64, false, false, typeof(long), null,
+                o => ((MicrosoftGraphSynchronizationStatus)o).LastSuccessfulExecutionWithExportCountImportedDeltas, (o, v) => ((MicrosoftGraphSynchronizationStatus)o).LastSuccessfulExecutionWithExportCountImportedDeltas = (long?)v),
+            new global::MgBridge.BridgeProperty("LastSuccessfulExecutionWithExportCountImportedReferenceDeltas", "lastSuccessfulExecutionWithExports.countImportedReferenceDeltas", global::MgBridge.BridgeValueKind.Int64, false, false, typeof(long), null,
+                o => ((MicrosoftGraphSynchronizationStatus)o).LastSuccessfulExecutionWithExportCountImportedReferenceDeltas, (o, v) => ((MicrosoftGraphSynchronizationStatus)o).LastSuccessfulExecutionWithExportCountImportedReferenceDeltas = (long?)v),
+            new global::MgBridge.BridgeProperty("LastSuccessfulExecutionWithExportState", "lastSuccessfulExecutionWithExports.state", global::MgBridge.BridgeValueKind.String, false, false, typeof(string), null,
+                o => ((MicrosoftGraphSynchronizationStatus)o).LastSuccessfulExecutionWithExportState, (o, v) => ((MicrosoftGraphSynchronizationStatus)o).LastSuccessfulExecutionWithExportState = (string)v),
+            new global::MgBridge.BridgeProperty("LastSuccessfulExecutionWithExportTimeBegan", "lastSuccessfulExecutionWithExports.timeBegan", global::MgBridge.BridgeValueKind.DateTime, false, false, typeof(global::System.DateTime), null,
+                o => ((MicrosoftGraphSynchronizationStatus)o).LastSuccessfulExecutionWithExportTimeBegan, (o, v) => ((MicrosoftGraphSynchronizationStatus)o).LastSuccessfulExecutionWithExportTimeBegan = (global::System.DateTime?)v),
+            new global::MgBridge.BridgeProperty("LastSuccessfulExecutionWithExportTimeEnded", "lastSuccessfulExecutionWithExports.timeEnded", global::MgBridge.BridgeValueKind.DateTime, false, false, typeof(global::System.DateTime), null,
+                o => ((MicrosoftGraphSynchronizationStatus)o).LastSuccessfulExecutionWithExportTimeEnded, (o, v) => ((MicrosoftGraphSynchronizationStatus)o).LastSuccessfulExecutionWithExportTimeEnded = (global::System.DateTime?)v),
+            new global::MgBridge.BridgeProperty("LastSuccessfulExecutionWithExportsErrorCode", "lastSuccessfulExecutionWithExports.error.code", global::MgBridge.BridgeValueKind.String, false, false, typeof(string), null,
+                o => ((MicrosoftGraphSynchronizationStatus)o).LastSuccessfulExecutionWithExportsErrorCode, (o, v) => ((MicrosoftGraphSynchronizationStatus)o).LastSuccessfulExecutionWithExportsErrorCode = (string)v),
+            new global::MgBridge.BridgeProperty("LastSuccessfulExecutionWithExportsErrorMessage", "lastSuccessfulExecutionWithExports.error.message", global::MgBridge.BridgeValueKind.String, false, false, typeof(string), null,
+                o => ((MicrosoftGraphSynchronizationStatus)o).LastSuccessfulExecutionWithExportsErrorMessage, (o, v) => ((MicrosoftGraphSynchronizationStatus)o).LastSuccessfulExecutionWithExportsErrorMessage = (string)v),
+            new global::MgBridge.BridgeProperty("LastSuccessfulExecutionWithExportsErrorTenantActionable", "lastSuccessfulExecutionWithExports.error.tenantActionable", global::MgBridge.BridgeValueKind.Boolean, false, false, typeof(bool), null,
+                o => ((MicrosoftGraphSynchronizationStatus)o).LastSuccessfulExecutionWithExportsErrorTenantActionable, (o, v) => ((MicrosoftGraphSynchronizationStatus)o).LastSuccessfulExecutionWithExportsErrorTenantActionable = (bool?)v),
+            new global::MgBridge.BridgeProperty("Progress", "progress", global::MgBridge.BridgeValueKind.Model, true, false, typeof(IMicrosoftGraphSynchronizationProgress), () => new MicrosoftGraphSynchronizationProgress(),
+                o => ((MicrosoftGraphSynchronizationStatus)o).Progress, (o, v) => ((MicrosoftGraphSynchronizationStatus)o).Progress = (IMicrosoftGraphSynchronizationProgress[])v),
+            new global::MgBridge.BridgeProperty("QuarantineCurrentBegan", "quarantine.currentBegan", global::MgBridge.BridgeValueKind.DateTime, false, false, typeof(global::System.DateTime), null,
+                o => ((MicrosoftGraphSynchronizationStatus)o).QuarantineCurrentBegan, (o, v) => ((MicrosoftGraphSynchronizationStatus)o).QuarantineCurrentBegan = (global::System.DateTime?)v),
+            new global::MgBridge.BridgeProperty("QuarantineNextAttempt", "quarantine.nextAttempt", global::MgBridge.BridgeValueKind.DateTime, false, false, typeof(global::System.DateTime), null,
+                o => ((MicrosoftGraphSynchronizationStatus)o).QuarantineNextAttempt, (o, v) => ((MicrosoftGraphSynchronizationStatus)o).QuarantineNextAttempt = (global::System.DateTime?)v),
+            new global::MgBridge.BridgeProperty("QuarantineReason", "quarantine.reason", global::MgBridge.BridgeValueKind.String, false, false, typeof(string), null,
+                o => ((MicrosoftGraphSynchronizationStatus)o).QuarantineReason, (o, v) => ((MicrosoftGraphSynchronizationStatus)o).QuarantineReason = (string)v),
+            new global::MgBridge.BridgeProperty("QuarantineSeriesBegan", "quarantine.seriesBegan", global::MgBridge.BridgeValueKind.DateTime, false, false, typeof(global::System.DateTime), null,
+                o => ((MicrosoftGraphSynchronizationStatus)o).QuarantineSeriesBegan, (o, v) => ((MicrosoftGraphSynchronizationStatus)o).QuarantineSeriesBegan = (global::System.DateTime?)v),
+            new global::MgBridge.BridgeProperty("QuarantineSeriesCount", "quarantine.seriesCount", global::MgBridge.BridgeValueKind.Int64, false, false, typeof(long), null,
+                o => ((MicrosoftGraphSynchronizationStatus)o).QuarantineSeriesCount, (o, v) => ((MicrosoftGraphSynchronizationStatus)o).QuarantineSeriesCount = (long?)v),
+            new global::MgBridge.BridgeProperty("SteadyStateFirstAchievedTime", "steadyStateFirstAchievedTime", global::MgBridge.BridgeValueKind.DateTime, false, false, typeof(global::System.DateTime), null,
+                o => ((MicrosoftGraphSynchronizationStatus)o).SteadyStateFirstAchievedTime, (o, v) => ((MicrosoftGraphSynchronizationStatus)o).SteadyStateFirstAchievedTime = (global::System.DateTime?)v),
+            new global::MgBridge.BridgeProperty("SteadyStateLastAchievedTime", "steadyStateLastAchievedTime", global::MgBridge.BridgeValueKind.DateTime, false, false, typeof(global::System.DateTime), null,
+                o => ((MicrosoftGraphSynchronizationStatus)o).SteadyStateLastAchievedTime, (o, v) => ((MicrosoftGraphSynchronizationStatus)o).SteadyStateLastAchievedTime = (global::System.DateTime?)v),
+            new global::MgBridge.BridgeProperty("SynchronizedEntryCountByType", "synchronizedEntryCountByType", global::MgBridge.BridgeValueKind.Model, true, false, typeof(IMicrosoftGraphStringKeyLongValuePair), () => new MicrosoftGraphStringKeyLongValuePair(),
+                o => ((MicrosoftGraphSynchronizationStatus)o).SynchronizedEntryCountByType, (o, v) => ((MicrosoftGraphSynchronizationStatus)o).SynchronizedEntryCountByType = (IMicrosoftGraphStringKeyLongValuePair[])v),
+            new global::MgBridge.BridgeProperty("TroubleshootingUrl", "troubleshootingUrl", global::MgBridge.BridgeValueKind.String, false, false, typeof(string), null,
+                o => ((MicrosoftGraphSynchronizationStatus)o).TroubleshootingUrl, (o, v) => ((MicrosoftGraphSynchronizationStatus)o).TroubleshootingUrl = (string)v),
+        };
+
+        protected override global::MgBridge.BridgeProperty[] BridgeProperties => Map;
+
+        /// <summary>A new object read from Graph's JSON node.</summary>
+        public static IMicrosoftGraphSynchronizationStatus FromJson(global::System.Text.Json.Nodes.JsonNode node) =>
+            global::MgBridge.BridgeModel.FromJsonNode<MicrosoftGraphSynchronizationStatus>(node);
+
+        /// <summary>A new object read from Graph's JSON text.</summary>
+        public static IMicrosoftGraphSynchronizationStatus FromJsonString(string json) =>
+            global::MgBridge.BridgeModel.FromJsonString<MicrosoftGraphSynchronizationStatus>(json);
     }
 }

@@ -65,6 +65,30 @@ function New-MgApplicationSynchronizationJob {
 .PARAMETER TemplateId
     .
 
+.PARAMETER Break
+    Wait for .NET debugger to attach
+    Where no debugger can attach (a non-interactive session, CI), a warning says so and the call goes on. MgBridge builds and sends the request in its Python core, which a .NET debugger does not step into; -Debug shows the HTTP request and response.
+
+.PARAMETER HttpPipelineAppend
+    SendAsync Pipeline Steps to be appended to the front of the pipeline
+    MgBridge's HTTP pipeline runs in its Python core and cannot run .NET SendAsyncStep steps: a non-empty value is an error naming this parameter, and nothing is sent.
+
+.PARAMETER HttpPipelinePrepend
+    SendAsync Pipeline Steps to be prepended to the front of the pipeline
+    MgBridge's HTTP pipeline runs in its Python core and cannot run .NET SendAsyncStep steps: a non-empty value is an error naming this parameter, and nothing is sent.
+
+.PARAMETER Proxy
+    The URI for the proxy server to use
+    The Graph request goes through this HTTP proxy (CONNECT for https), for example 'http://proxy.contoso.com:8080'. Token requests are sent as Connect-MgGraph set them up.
+
+.PARAMETER ProxyCredential
+    Credentials for a proxy server to use for the remote call
+    The proxy's user name and password (Basic proxy authentication); needs -Proxy. The password is sent to MgBridge's core inside the call's message, never in process arguments, the environment or logs.
+
+.PARAMETER ProxyUseDefaultCredentials
+    Use the default credentials for the proxy
+    Use this environment's proxy settings: HTTPS_PROXY (or ALL_PROXY) and NO_PROXY of the session, with the user name and password in that proxy URI as the credential; with -Proxy, that address with the environment's credential.
+
 .EXAMPLE
     New-MgApplicationSynchronizationJob -ApplicationId $applicationId -TemplateId 'scim'
 
@@ -476,6 +500,7 @@ function New-MgApplicationSynchronizationJob {
 
         [Parameter(ParameterSetName = 'CreateExpanded')]
         [Parameter(ParameterSetName = 'CreateViaIdentityExpanded')]
+        [ArgumentCompleter({ param($c, $p, $word) foreach ($v in 'Active', 'Disabled', 'Paused') { if ($v -like "$word*") { [System.Management.Automation.CompletionResult]::new($v, $v, 'ParameterValue', $v) } } })]
         [System.String]
         $ScheduleState,
 
@@ -517,8 +542,36 @@ function New-MgApplicationSynchronizationJob {
         [Parameter(ParameterSetName = 'CreateExpanded')]
         [Parameter(ParameterSetName = 'CreateViaIdentityExpanded')]
         [System.String]
-        $TemplateId
+        $TemplateId,
+
+        [Parameter(DontShow = $true, HelpMessage = 'Wait for .NET debugger to attach')]
+        [System.Management.Automation.SwitchParameter]
+        $Break,
+
+        [Parameter(DontShow = $true, HelpMessage = 'SendAsync Pipeline Steps to be appended to the front of the pipeline')]
+        [Microsoft.Graph.PowerShell.Runtime.SendAsyncStep[]]
+        $HttpPipelineAppend,
+
+        [Parameter(DontShow = $true, HelpMessage = 'SendAsync Pipeline Steps to be prepended to the front of the pipeline')]
+        [Microsoft.Graph.PowerShell.Runtime.SendAsyncStep[]]
+        $HttpPipelinePrepend,
+
+        [Parameter(DontShow = $true, HelpMessage = 'The URI for the proxy server to use')]
+        [System.Uri]
+        $Proxy,
+
+        [Parameter(DontShow = $true, HelpMessage = 'Credentials for a proxy server to use for the remote call')]
+        [System.Management.Automation.PSCredential]
+        $ProxyCredential,
+
+        [Parameter(DontShow = $true, HelpMessage = 'Use the default credentials for the proxy')]
+        [System.Management.Automation.SwitchParameter]
+        $ProxyUseDefaultCredentials
     )
+    begin {
+        # -Break: wait for a .NET debugger once per call, as the SDK's BeginProcessing does.
+        if ($Break) { Wait-BridgeDebugger -Cmdlet $PSCmdlet }
+    }
     process {
         # Everything else (ShouldProcess, the call, output, errors) is shared
         # plumbing; binding and validation happen in the Python core.

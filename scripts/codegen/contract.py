@@ -22,7 +22,7 @@ def short_type(dotnet: str) -> str:
 
 def _syntax_order(spec: Spec, set_name: str) -> list[ParameterSpec]:
     # Declaration order (the spec's), mandatory ones first, as Get-Command -Syntax prints.
-    params = [p for p in spec.cmdlet.parameters_in(set_name) if not p.common]
+    params = [p for p in spec.cmdlet.parameters_in(set_name) if not p.common and not p.runtime]
     mandatory = [p for p in params if p.mandatory_in(set_name)]
     optional = [p for p in params if not p.mandatory_in(set_name)]
     common = sorted((p for p in spec.cmdlet.parameters_in(set_name) if p.common),
@@ -91,7 +91,7 @@ def render_notes(spec: Spec) -> str:
     platyPS does), so recursive types terminate.
     """
     blocks = []
-    for p in sorted(spec.cmdlet.parameters, key=lambda p: p.name):  # platyPS sorts by name
+    for p in sorted(spec.cmdlet.contract_parameters, key=lambda p: p.name):  # platyPS sorts by name
         if not p.model:
             continue
         model = spec.models[p.model]
@@ -106,7 +106,7 @@ def render_notes(spec: Spec) -> str:
 def parameter_table(spec: Spec) -> dict[str, dict[str, Any]]:
     """The PARAMETERS metadata as the seed's yaml blocks hold it, per parameter."""
     table: dict[str, dict[str, Any]] = {}
-    for p in spec.cmdlet.parameters:
+    for p in spec.cmdlet.contract_parameters:  # DontShow ones are not in platyPS help
         all_sets = set(p.sets) == set(spec.cmdlet.parameter_sets) and p.common
         sets = "(All)" if all_sets else ", ".join(sorted(p.sets))
         mandatory = {p.mandatory_in(s) for s in p.sets}

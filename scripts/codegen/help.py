@@ -72,8 +72,9 @@ def comment_help(spec: Spec) -> str:
                        f"{c.name} ({c.module}): the same parameters, parameter sets, "
                        "pipeline input and output type; the Python core (bridge) binds and "
                        "sends the request. See about_MgBridge (docs/guide.md)."), ""]
-    for p in c.own_parameters:
-        out += [f".PARAMETER {p.name}", _indent(_safe(p.description)), ""]
+    for p in c.own_parameters + c.runtime_parameters:
+        text = p.description + (f"\n{p.help}" if p.help else "")
+        out += [f".PARAMETER {p.name}", _indent(_safe(text)), ""]
     for ex in load_examples():
         out.append(".EXAMPLE")
         out.append(_indent(_safe(ex.code)))
@@ -115,7 +116,7 @@ def markdown_reference(spec: Spec) -> str:
             lines += ["```output", ex.output, "```", ""]
         lines += [ex.description, ""]
     lines += ["## PARAMETERS", ""]
-    for p in c.parameters:
+    for p in c.contract_parameters:  # platyPS leaves DontShow parameters out
         all_sets = p.common and set(p.sets) == set(c.parameter_sets)
         sets = "(All)" if all_sets else ", ".join(sorted(p.sets))
         required = {p.mandatory_in(s) for s in p.sets}

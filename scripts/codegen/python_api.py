@@ -50,7 +50,7 @@ def _doc(spec: Spec) -> str:
              f"``/{{version}}{c.http_path}``). Give the parameters of one parameter set:", ""]
     for s in c.parameter_sets:
         names = ", ".join(f"``{p.python_name}``" + ("" if p.mandatory_in(s) else "?")
-                          for p in c.parameters_in(s) if not p.common)
+                          for p in c.parameters_in(s) if not p.common and not p.runtime)
         default = " (default)" if s == c.default_parameter_set else ""
         lines.append(f"- {s}{default}: {names}")
     lines += ["", "Hashtable-shaped values are dicts (keys case-insensitive); AutoRest's",

@@ -114,12 +114,18 @@ Describe 'Output' {
         $job = New-MgApplicationSynchronizationJob -ApplicationId $AppId -TemplateId 'out' -ScheduleInterval '00:40:00'
         $job.PSTypeNames | Should -Contain 'Microsoft.Graph.PowerShell.Models.MicrosoftGraphSynchronizationJob'
         $job.PSTypeNames | Should -Contain 'Microsoft.Graph.PowerShell.Models.IMicrosoftGraphSynchronizationJob'
-        foreach ($name in 'Id', 'Schedule', 'Schema', 'Status', 'SynchronizationJobSettings', 'TemplateId', 'AdditionalProperties') {
+        # The SDK's (1.x, flattened) properties: the NOTES names of IMicrosoftGraphSynchronizationJob.
+        foreach ($name in 'Id', 'ScheduleExpiration', 'ScheduleInterval', 'ScheduleState', 'SchemaDirectories', 'SchemaId',
+                          'SchemaProvisioningTaskIdentifier', 'SchemaSynchronizationRules', 'SchemaVersion', 'Status',
+                          'SynchronizationJobSettings', 'TemplateId', 'AdditionalProperties') {
             $job.PSObject.Properties.Name | Should -Contain $name
         }
-        $job.Schedule.Interval | Should -BeOfType [timespan]
-        $job.Schedule.Interval.TotalMinutes | Should -Be 40
-        $job.PSStandardMembers.DefaultDisplayPropertySet.ReferencedPropertyNames | Should -Be @('Id', 'TemplateId')
+        $job.ScheduleInterval | Should -BeOfType [timespan]
+        $job.ScheduleInterval.TotalMinutes | Should -Be 40
+        $job.Status.Code | Should -Be 'NotConfigured'
+        # The default table view (format data) shows Id and TemplateId.
+        $table = ($job | Out-String -Width 400) -split "`n" | Where-Object { $_.Trim() } | Select-Object -First 1
+        ($table -split '\s+' | Where-Object { $_ }) | Should -Be @('Id', 'TemplateId')
     }
 }
 

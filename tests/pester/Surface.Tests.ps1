@@ -30,6 +30,11 @@ Describe 'Get-Command -Syntax equals the seed''s SYNTAX' {
         # PowerShell itself prints [-WhatIf] [-Confirm]; the seed (platyPS) sorts them.
         $expected = @($expected | Where-Object { $_ -notin '[-confirm]', '[-whatif]' })
         $actual = @($actual | Where-Object { $_ -notin '[-confirm]', '[-whatif]' })
+        # The SDK's six hidden runtime parameters: Get-Command prints them, platyPS does not.
+        $hidden = '[-break]', '[-httppipelineappend <sendasyncstep[]>]', '[-httppipelineprepend <sendasyncstep[]>]',
+            '[-proxy <uri>]', '[-proxycredential <pscredential>]', '[-proxyusedefaultcredentials]'
+        @($actual | Where-Object { $_ -in $hidden }) | Should -Be $hidden
+        $actual = @($actual | Where-Object { $_ -notin $hidden })
         $actual -join ' ' | Should -Be ($expected -join ' ')
         "$syntax" | Should -Match '\[-WhatIf\] \[-Confirm\]'
     }
@@ -65,6 +70,42 @@ Describe 'Parameter metadata equals the seed''s PARAMETERS' {
         }
         $aliases = if ($seed['Aliases']) { @($seed['Aliases'] -split ',\s*') } else { @() }
         @($parameter.Aliases) | Should -Be $aliases
+    }
+}
+
+Describe 'The SDK''s hidden runtime parameters' {
+    BeforeDiscovery {
+        $script:RuntimeCases = @(
+            @{ Name = 'Break'; Type = 'System.Management.Automation.SwitchParameter' }
+            @{ Name = 'HttpPipelineAppend'; Type = 'Microsoft.Graph.PowerShell.Runtime.SendAsyncStep[]' }
+            @{ Name = 'HttpPipelinePrepend'; Type = 'Microsoft.Graph.PowerShell.Runtime.SendAsyncStep[]' }
+            @{ Name = 'Proxy'; Type = 'System.Uri' }
+            @{ Name = 'ProxyCredential'; Type = 'System.Management.Automation.PSCredential' }
+            @{ Name = 'ProxyUseDefaultCredentials'; Type = 'System.Management.Automation.SwitchParameter' }
+        )
+    }
+    It '-<Name> is <Type>, optional and DontShow in every parameter set' -ForEach $RuntimeCases {
+        $parameter = $Command.Parameters[$Name]
+        $parameter.ParameterType.FullName | Should -Be $Type
+        $parameter.ParameterSets.Keys | Should -Be @('__AllParameterSets')
+        $attribute = @($parameter.Attributes | Where-Object { $_ -is [System.Management.Automation.ParameterAttribute] })
+        $attribute.Count | Should -Be 1
+        $attribute[0].DontShow | Should -BeTrue
+        $attribute[0].Mandatory | Should -BeFalse
+        foreach ($set in $Command.ParameterSets) { $set.Parameters.Name | Should -Contain $Name }
+    }
+    It 'SendAsyncStep is the SDK''s delegate: a script block converts to it' {
+        $type = [Microsoft.Graph.PowerShell.Runtime.SendAsyncStep]
+        $type.BaseType | Should -Be ([System.MulticastDelegate])
+        $invoke = $type.GetMethod('Invoke')
+        $invoke.ReturnType | Should -Be ([System.Threading.Tasks.Task[System.Net.Http.HttpResponseMessage]])
+        @($invoke.GetParameters().ParameterType.Name) | Should -Be @('HttpRequestMessage', 'IEventListener', 'ISendAsync')
+        $step = [Microsoft.Graph.PowerShell.Runtime.SendAsyncStep[]]@({ param($request, $callback, $next) $next.SendAsync($request, $callback) })
+        $step.Count | Should -Be 1
+    }
+    It 'tab completion does not offer them (DontShow), as in the SDK' {
+        $names = (TabExpansion2 -inputScript 'New-MgApplicationSynchronizationJob -Prox' -cursorColumn 41).CompletionMatches.CompletionText
+        $names | Should -BeNullOrEmpty
     }
 }
 

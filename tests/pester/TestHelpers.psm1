@@ -115,6 +115,56 @@ function Connect-TestGraph {
 
 function Get-TestRepository { $script:Repo }
 
+function Start-TestProxy {
+    <# A real HTTP proxy on loopback: Debian's tinyproxy (installed by .ci/bootstrap),
+       with Basic authentication when -UserName/-Password are given. Returns its URL, the
+       log that records every request (CONNECT lines) and its process; Stop-TestProxy ends it. #>
+    param([string]$UserName, [string]$Password)
+    $binary = (Get-Command tinyproxy -CommandType Application -ErrorAction Stop | Select-Object -First 1).Source
+    $dir = Join-Path ([System.IO.Path]::GetTempPath()) "mgbridge-proxy-$PID-$([guid]::NewGuid().ToString('n'))"
+    $null = New-Item -ItemType Directory -Path $dir
+    # A free port: bind port 0, read it, release it (tinyproxy needs a number in its config).
+    $probe = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
+    $probe.Start(); $port = $probe.LocalEndpoint.Port; $probe.Stop()
+    $log = Join-Path $dir 'tinyproxy.log'
+    $config = @(
+        "Port $port", 'Listen 127.0.0.1', 'Timeout 60', 'LogLevel Connect', "LogFile ""$log""",
+        'MaxClients 20', 'Allow 127.0.0.1', 'DisableViaHeader Yes'
+    )
+    if ($UserName) { $config += "BasicAuth $UserName $Password" }
+    $configPath = Join-Path $dir 'tinyproxy.conf'
+    Set-Content -LiteralPath $configPath -Value $config
+    $psi = [System.Diagnostics.ProcessStartInfo]::new($binary)
+    foreach ($a in '-d', '-c', $configPath) { $psi.ArgumentList.Add($a) }
+    $psi.UseShellExecute = $false
+    $psi.RedirectStandardOutput = $true
+    $psi.RedirectStandardError = $true
+    $process = [System.Diagnostics.Process]::Start($psi)
+    # Ready when it accepts a connection (bounded: 200 tries, each a real connect attempt).
+    $ready = $false
+    for ($i = 0; $i -lt 200 -and -not $ready -and -not $process.HasExited; $i++) {
+        $client = [System.Net.Sockets.TcpClient]::new()
+        try { $client.Connect([System.Net.IPAddress]::Loopback, $port); $ready = $true }
+        catch { Start-Sleep -Milliseconds 50 }
+        finally { $client.Dispose() }
+    }
+    if (-not $ready) { throw "tinyproxy did not start: $($process.StandardError.ReadToEnd())" }
+    [pscustomobject]@{ Url = "http://127.0.0.1:$port"; Port = $port; Log = $log; Process = $process; Directory = $dir }
+}
+
+function Stop-TestProxy {
+    param($Proxy)
+    if ($Proxy -and -not $Proxy.Process.HasExited) { $Proxy.Process.Kill(); $null = $Proxy.Process.WaitForExit(5000) }
+    if ($Proxy) { Remove-Item -LiteralPath $Proxy.Directory -Recurse -Force -ErrorAction SilentlyContinue }
+}
+
+function Get-TestProxyRequests {
+    <# The request lines tinyproxy logged ("CONNECT 127.0.0.1:port HTTP/1.1", ...). #>
+    param($Proxy)
+    if (-not (Test-Path -LiteralPath $Proxy.Log)) { return @() }
+    @(Get-Content -LiteralPath $Proxy.Log | ForEach-Object { if ($_ -match 'Request \(file descriptor \d+\): (.+)$') { $Matches[1] } })
+}
+
 function Get-TestTransport {
     <# The transport under test: $env:MGBRIDGE_TRANSPORT (Run-Pester sets it); unset or
        'auto' means pythonnet, the module's default where it can run. #>

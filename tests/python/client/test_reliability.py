@@ -65,8 +65,10 @@ def test_an_identical_create_after_a_lost_answer_says_the_job_may_be_older(
         emu: Emulator, info: Any, conn: Connection) -> None:
     older = _create(application_id=info.application_id, template_id="AWSSingleSignon")
     emu.set_faults([{"route": "jobs.create", "kind": "drop_before"}])
-    with pytest.warns(bridge.OutcomeWarning, match="may be an identical object that existed"):
+    with pytest.warns(bridge.OutcomeWarning, match="may be an identical object that existed") \
+            as said:
         job = _create(application_id=info.application_id, template_id="AWSSingleSignon")
+    assert said[0].filename == __file__  # at the caller's line, not inside the package
     assert job.id == older.id
     assert len(emu.jobs(info.application_id)) == 1  # never a duplicate, and now never silent
 

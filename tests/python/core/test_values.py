@@ -14,7 +14,9 @@ from bridge._values import (parse_duration_ticks, ticks_to_iso, to_json_bool, to
     (datetime(2024, 5, 1, 10, 0, tzinfo=timezone(timedelta(hours=2))), "2024-05-01T08:00:00Z"),
     (datetime(2024, 5, 1, 8, 0, 0, 250000, tzinfo=timezone.utc), "2024-05-01T08:00:00.25Z"),
     ("2024-05-01T08:00:00Z", "2024-05-01T08:00:00Z"),
-    ("2024-05-01T08:00:00.1234567Z", "2024-05-01T08:00:00.123456Z"),  # .NET "o" format
+    ("2024-05-01T08:00:00.1234567Z", "2024-05-01T08:00:00.1234567Z"),  # .NET "o": 100 ns kept
+    ("2024-05-01T08:00:00.0000001Z", "2024-05-01T08:00:00.0000001Z"),
+    ("9999-12-31T23:59:59.9999999Z", "9999-12-31T23:59:59.9999999Z"),  # DateTime.MaxValue
     ("2024-05-01T09:30:00+01:30", "2024-05-01T08:00:00Z"),
     ("2024-05-01", "2024-05-01T00:00:00Z"),
 ])
@@ -23,16 +25,25 @@ def test_datetime_to_graph_utc(value, expected, monkeypatch):
     assert to_json_datetime(value) == expected
 
 
-def test_naive_datetime_is_local_time(monkeypatch):
+def test_naive_datetime_is_local_time_and_offsetless_string_is_utc(monkeypatch):
     import time
-    monkeypatch.setenv("TZ", "Etc/GMT-3")  # UTC+3
+    monkeypatch.setenv("TZ", "Asia/Kolkata")  # UTC+05:30
     time.tzset()
     try:
-        assert to_json_datetime(datetime(2024, 5, 1, 11, 0)) == "2024-05-01T08:00:00Z"
-        assert to_json_datetime("2024-05-01T11:00:00") == "2024-05-01T08:00:00Z"
+        assert to_json_datetime(datetime(2024, 5, 1, 13, 30)) == "2024-05-01T08:00:00Z"
+        # As the SDK sends a string from a hashtable: no offset means UTC, not local.
+        assert to_json_datetime("2030-01-02T03:04:05") == "2030-01-02T03:04:05Z"
+        assert to_json_datetime("2030-01-02T03:04:05.1234567") == "2030-01-02T03:04:05.1234567Z"
     finally:
         monkeypatch.delenv("TZ")
         time.tzset()
+
+
+@pytest.mark.parametrize("bad", ["2024-05-01T08:00:00.12345678Z", "0001-01-01T00:00:00+01:00",
+                                 "2024-13-01T00:00:00Z", 20240501])
+def test_datetime_rejects(bad):
+    with pytest.raises(ValueError):
+        to_json_datetime(bad)
 
 
 @pytest.mark.parametrize("value,expected", [

@@ -112,9 +112,8 @@ def test_invoke_against_the_emulator(info: Any, emu_env_name: str) -> None:
         "parameters": {"ApplicationId": info.application_id, "TemplateId": "scim"}}})
     assert response["ok"], response
     job = response["result"]["job"]
-    assert job["TemplateId"] == "scim" and job["Id"].startswith("scim.")
-    assert job["@mgbridge.typeNames"][0] == \
-        "Microsoft.Graph.PowerShell.Models.MicrosoftGraphSynchronizationJob"
+    assert job["type"] == "MicrosoftGraphSynchronizationJob"
+    assert job["json"]["templateId"] == "scim" and job["json"]["id"].startswith("scim.")
     debug = "\n".join(response["debug"])
     assert "HTTP REQUEST" in debug and "Bearer <redacted>" in debug
     assert info.client_secret not in json.dumps(response)
@@ -205,7 +204,10 @@ def test_decode_tagged_values() -> None:
     assert decode_value({"@mgbridge.type": "TimeSpan", "ticks": 1}) == "PT0.0000001S"
     utc = decode_value({"@mgbridge.type": "DateTime", "value": "2030-01-02T03:04:05.1234567Z",
                         "kind": "Utc"})
-    assert utc == datetime(2030, 1, 2, 3, 4, 5, 123456, tzinfo=timezone.utc)
+    assert utc == "2030-01-02T03:04:05.1234567Z"  # the 7th digit kept (datetime has 6)
+    whole = decode_value({"@mgbridge.type": "DateTime", "value": "2030-01-02T03:04:05.1234560Z",
+                          "kind": "Utc"})
+    assert whole == datetime(2030, 1, 2, 3, 4, 5, 123456, tzinfo=timezone.utc)
     naive = decode_value({"@mgbridge.type": "DateTime", "value": "2030-01-02T03:04:05.0000000",
                           "kind": "Unspecified"})
     assert naive.tzinfo is None
@@ -216,16 +218,14 @@ def test_decode_tagged_values() -> None:
         {"a": [ForeignValue("T", "x")]}
 
 
-def test_job_view_shapes_the_sdk_object() -> None:
-    view = job_view({"id": "x", "templateId": "t", "schedule": {"interval": "PT40M", "extra": 1},
-                     "status": {"lastExecution": {"timeBegan": "2030-01-01T00:00:00Z"}},
-                     "@odata.context": "ctx"})
-    assert list(view)[2:9] == ["Id", "Schedule", "Schema", "Status", "SynchronizationJobSettings",
-                               "TemplateId", "AdditionalProperties"]
-    assert view["Schedule"]["Interval"] == {"@mgbridge.type": "TimeSpan", "ticks": 24_000_000_000}
-    assert view["Schedule"]["AdditionalProperties"]["entries"] == {"extra": 1}
-    assert view["Status"]["LastExecution"]["TimeBegan"]["kind"] == "Utc"
-    assert view["AdditionalProperties"]["entries"] == {"@odata.context": "ctx"}
+def test_job_view_tags_graph_json_with_the_sdk_class() -> None:
+    job = {"id": "x", "templateId": "t", "schedule": {"interval": "PT40M", "extra": 1},
+           "status": {"lastExecution": {"timeBegan": "2030-01-01T00:00:00.1234567Z"}}}
+    view = job_view({"@odata.context": "ctx", **job})
+    assert view["@mgbridge.type"] == "Model"
+    assert view["type"] == "MicrosoftGraphSynchronizationJob"
+    assert view["typeNames"] == ["Microsoft.Graph.PowerShell.Models.IMicrosoftGraphSynchronizationJob"]
+    assert view["json"] == job  # Graph's JSON as it came (7 digits kept), minus response metadata
 
 
 # -- the subprocess helper -------------------------------------------------------------------

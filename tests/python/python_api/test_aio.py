@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -56,7 +57,10 @@ def test_many_creates_under_drop_after_are_counted_exactly(emu: Emulator, info: 
 
             return await asyncio.gather(*(create(i) for i in range(count)))
 
-    jobs = asyncio.run(main())
+    with pytest.warns(bridge.OutcomeWarning) as said:
+        jobs = asyncio.run(main())
+    # Each recovered create says so, at the caller's line.
+    assert len(said) == 3 and {Path(w.filename).name for w in said} == {"test_aio.py"}
     stored = emu.jobs(info.application_id)
     routes = emu.counters()["routes"]
     assert len(stored) == count and routes["jobs.create"] == count  # no POST was sent twice
@@ -187,3 +191,56 @@ def test_not_connected_names_the_python_call() -> None:
 
     with pytest.raises(bridge.AuthenticationError, match=r"bridge\.connect\(\.\.\.\)"):
         asyncio.run(main())
+
+
+def test_async_client_with_a_sync_credential(emu: Emulator, info: Any, emu_env_name: str,
+                                             credential: Any) -> None:
+    """A sync azure-core credential is asked in a worker thread, never on the loop."""
+    async def main() -> bridge.SynchronizationJob:
+        async with bridge.aio.AsyncGraphClient(credential=credential,
+                                               environment=emu_env_name) as client:
+            return await bridge.aio.new_application_synchronization_job(
+                application_id=info.application_id, template_id="sc", client=client)
+
+    job = asyncio.run(main())
+    assert credential.calls == [(f"{info.graph_url}/.default",)]
+    assert [j["id"] for j in emu.jobs(info.application_id)] == [job.id]
+
+
+def test_aio_exports_the_sync_names_as_coroutines() -> None:
+    import inspect
+    assert all(hasattr(bridge.aio, name) for name in bridge.aio.__all__)
+    for name in ("new_application_synchronization_job", "connect", "disconnect"):
+        assert inspect.iscoroutinefunction(getattr(bridge.aio, name)), name
+        assert hasattr(bridge, name)
+    sync = inspect.signature(bridge.new_application_synchronization_job).parameters
+    coro = inspect.signature(bridge.aio.new_application_synchronization_job).parameters
+    assert list(sync) == list(coro)
+
+
+def test_asyncio_timeout_after_the_post_left_raises_timeout_and_the_job_is_known(
+        emu: Emulator, info: Any, emu_env_name: str) -> None:
+    """asyncio.timeout() still works (TimeoutError), and the job it interrupted is recorded."""
+    bridge.connect(**_connect_kwargs(info, emu_env_name))
+    emu.reset()
+    emu.set_faults([{"route": "jobs.create", "kind": "latency", "seconds": 1.0}])
+
+    async def expire_once_graph_has_it(scope: asyncio.Timeout) -> None:
+        while emu.counters()["routes"].get("jobs.create", 0) == 0:
+            await asyncio.sleep(0.01)
+        scope.reschedule(asyncio.get_running_loop().time())  # the deadline passes now
+
+    async def main() -> bridge.aio.AsyncGraphClient:
+        async with bridge.aio.AsyncGraphClient() as client:
+            with pytest.raises(TimeoutError):
+                async with asyncio.timeout(None) as scope:
+                    watcher = asyncio.create_task(expire_once_graph_has_it(scope))
+                    await bridge.aio.new_application_synchronization_job(
+                        application_id=info.application_id, template_id="to", client=client)
+            await watcher
+            return client
+
+    client = asyncio.run(main())
+    stored = emu.jobs(info.application_id)
+    assert len(stored) == 1
+    assert [c.job["id"] if c.job else None for c in client.cancelled_creates] == [stored[0]["id"]]
