@@ -35,7 +35,7 @@ function Start-BridgeHelper {
             $failures.Add("$($candidate.Source): $($candidate.Path) does not exist")
             continue
         }
-        $key = "$($candidate.Path)|$($env.PYTHONPATH)"
+        $key = "$($candidate.Path)|$($env['PYTHONPATH'])"
         $helper = $null
         try {
             if ($early -and $early.Key -eq $key) {

@@ -39,7 +39,7 @@ function Start-BridgeHelperAtImport {
             $helper = [MgBridge.HelperProcess]::new($python, [string[]]@('-m', 'bridge.protocol'), $environment, $null)
             $helper.Expect(0)
             $null = $helper.Send('{"v":1,"id":0,"op":"hello"}')
-            $state['Early'] = [pscustomobject]@{ Helper = $helper; Key = "$python|$($environment.PYTHONPATH)" }
+            $state['Early'] = [pscustomobject]@{ Helper = $helper; Key = "$python|$($environment['PYTHONPATH'])" }
         } finally {
             [System.Threading.Monitor]::Exit($lock)
         }

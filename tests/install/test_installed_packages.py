@@ -129,7 +129,7 @@ def _assert_installed_run(report: dict[str, Any], home: Path, venv: Path, transp
     assert str(REPO) not in json.dumps(report)
     assert report["Transport"] == transport and report["Fallback"] is None
     assert report["JobId"].startswith("scim.")
-    assert report["JobType"] == "Microsoft.Graph.PowerShell.Models.MicrosoftGraphSynchronizationJob"
+    assert report["JobType"] == "Microsoft.Graph.PowerShell.Models.MicrosoftGraphSynchronizationJob", report["JobType"]
     assert report["Interval"] == "00:40:00"
     assert "What if: POST" in report["Output"] and "/synchronization/jobs" in report["Output"]
     assert "WARNING" not in report["Output"]

@@ -11,7 +11,7 @@ Describe 'Manifest' {
     It 'is valid' {
         $info = Test-ModuleManifest -Path $Manifest -ErrorAction Stop
         $info.Name | Should -Be 'MgBridge'
-        $info.PowerShellVersion | Should -Be ([version]'7.2')
+        $info.PowerShellVersion | Should -Be ([version]'7.4')
     }
     It 'exports exactly the documented commands' {
         $expected = 'Add-MgEnvironment', 'Connect-MgGraph', 'Disconnect-MgGraph', 'Get-MgContext', 'Get-MgEnvironment',
