@@ -244,7 +244,7 @@ def goal_cold(b: Bench) -> None:
     print("goal 2: cold start (import, Add-MgEnvironment, Connect-MgGraph, one create) vs "
           "pwsh -c '$null' (<= 2.0x); goal 6: its peak RSS vs bare pwsh (<= +60 MB)", flush=True)
     path = b.module_path("checkout")
-    transports: list[Optional[str]] = [None] + ([] if b.args.default_only else ["subprocess"])
+    transports: list[Optional[str]] = [None] + ([] if b.args.default_only else ["pythonnet"])
     for transport in transports:
         extra = {"PSModulePath": path}
         if transport:
@@ -269,7 +269,7 @@ def goal_warm(b: Bench) -> None:
           "(<= 2x)", flush=True)
     path = b.module_path("checkout")
     results: dict[str, list[float]] = {"python": [], **{t: [] for t in TRANSPORTS}}
-    for _ in range(2):  # two interleaved rounds
+    for _ in range(3):  # three interleaved rounds
         out = b.run([b.python, str(GOALS / "warm_calls.py"), str(b.values),
                      str(b.args.calls)], capture=True)[2]
         results["python"].append(json.loads(out.strip().splitlines()[-1])["median_ms"])
@@ -332,7 +332,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument("--count", type=int, default=200, help="creates per parallel phase (200)")
     parser.add_argument("--goals", default="1,2,3,4,5,6", help="which goals (default all)")
     parser.add_argument("--default-only", action="store_true",
-                        help="cold start on the default transport only")
+                        help="cold start on the default transport only (not also pythonnet)")
     args = parser.parse_args(argv)
     args.pairs = max(1, min(args.pairs, 50))
     args.calls = max(1, min(args.calls, 5000))

@@ -1,4 +1,5 @@
-# Goal 3's PowerShell side (bench/bench_goals.py): after the first call, the median of
+# Goal 3's PowerShell side (bench/bench_goals.py): after fifty warm-up calls (.NET's tiered
+# JIT settles meanwhile), the median of
 # $Calls creates, one Stopwatch each. Prints one JSON line.
 param([Parameter(Mandatory)][string]$ValuesFile, [int]$Calls = 200)
 $v = [System.IO.File]::ReadAllLines($ValuesFile)
@@ -7,7 +8,7 @@ $null = Add-MgEnvironment -Name Bench -AzureADEndpoint $v[0] -GraphEndpoint $v[1
 $secret = ConvertTo-SecureString $v[5] -AsPlainText -Force
 Connect-MgGraph -Environment Bench -TenantId $v[3] -ClientSecretCredential ([pscredential]::new($v[4], $secret)) -NoWelcome
 $app = $v[6]
-foreach ($i in 1..10) { $null = New-MgApplicationSynchronizationJob -ApplicationId $app -TemplateId 'warm-up' }
+foreach ($i in 1..50) { $null = New-MgApplicationSynchronizationJob -ApplicationId $app -TemplateId 'warm-up' }
 $clock = [System.Diagnostics.Stopwatch]::new()
 $times = [double[]]::new($Calls)
 for ($i = 0; $i -lt $Calls; $i++) {

@@ -1,7 +1,7 @@
 """Goal 3's yardstick (bench/bench_goals.py): the Python API's own per-call time.
 
-The same emulator, the same create as warm_calls.ps1: connect, ten warm-up calls, then
-the median of ``calls`` calls of ``bridge.new_application_synchronization_job``, one
+The same emulator, the same create as warm_calls.ps1: connect, fifty warm-up calls,
+then the median of ``calls`` calls of ``bridge.new_application_synchronization_job``, one
 ``perf_counter`` each. Prints one JSON line.
 
     python bench/goals/warm_calls.py VALUES_FILE [CALLS]
@@ -23,7 +23,7 @@ def main(values_file: str, calls: int = 200) -> None:
     bridge.add_environment("Bench", login, graph, ca_file=ca_file)
     bridge.connect(client_id=client_id, tenant_id=tenant, client_secret=secret,
                    environment="Bench")
-    for _ in range(10):
+    for _ in range(50):
         bridge.new_application_synchronization_job(application_id=app, template_id="warm-up")
     times = []
     for _ in range(calls):

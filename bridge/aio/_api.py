@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any, Mapping, Optional, Union
+import functools
+from typing import TYPE_CHECKING, Any, Callable, Coroutine, Mapping, Optional, Union
 
 from .. import _auth
 from .._api import bind_for, emit_outcome_warning
@@ -12,6 +13,11 @@ from .._credentials import AsyncCredentialTokenProvider
 from .._models import SynchronizationJob
 from .._request import GraphRequest
 from ._client import AsyncGraphClient, get_default_client
+
+if TYPE_CHECKING:
+    from typing import ParamSpec
+
+    _P = ParamSpec("_P")
 
 __all__ = ["invoke", "connect", "disconnect"]
 
@@ -32,30 +38,41 @@ async def invoke(parameters: Mapping[str, Any], *, what_if: bool = False,
     return job
 
 
-async def connect(**kwargs: Any) -> Connection:
-    """:func:`bridge.connect`, awaitable; the same parameters and the same default connection.
+def _awaitable_connect(sync: "Callable[_P, Connection]"
+                       ) -> "Callable[_P, Coroutine[Any, Any, Connection]]":
+    """:func:`bridge.connect` as a coroutine with the very same signature (for editors too)."""
+
+    @functools.wraps(sync)
+    async def connect(*args: "_P.args", **kwargs: "_P.kwargs") -> Connection:
+        conn = await asyncio.to_thread(sync, *args, **kwargs)
+        provider = conn.token_provider
+        if isinstance(provider, AsyncCredentialTokenProvider):
+            try:
+                token = await provider.aget_token()
+            except BaseException:
+                if kwargs.get("set_default", True):
+                    _auth.disconnect()
+                else:
+                    conn.disconnect()
+                raise
+            conn.context = _auth.credential_context(token, provider.scopes, conn.environment,
+                                                    conn.context.context_scope)
+        return conn
+
+    connect.__doc__ = _CONNECT_NOTE + (sync.__doc__ or "")
+    return connect
+
+
+_CONNECT_NOTE = """Awaitable :func:`bridge.connect`: the same parameters and default connection.
 
     msal's sign-ins block, so they run in a worker thread. With an async
-    ``credential`` (``AsyncTokenCredential``) the first token is awaited here,
-    on the event loop, and the context filled in from it.
+    ``credential`` (``AsyncTokenCredential``) the first token is awaited on the
+    event loop, and the context filled in from it.
 
-    Raises:
-        as :func:`bridge.connect`.
     """
-    conn = await asyncio.to_thread(_auth.connect, **kwargs)
-    provider = conn.token_provider
-    if isinstance(provider, AsyncCredentialTokenProvider):
-        try:
-            token = await provider.aget_token()
-        except BaseException:
-            if kwargs.get("set_default", True):
-                _auth.disconnect()
-            else:
-                conn.disconnect()
-            raise
-        conn.context = _auth.credential_context(token, provider.scopes, conn.environment,
-                                                conn.context.context_scope)
-    return conn
+
+
+connect = _awaitable_connect(_auth.connect)
 
 
 async def disconnect() -> Optional[_auth.Context]:

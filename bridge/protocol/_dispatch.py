@@ -78,10 +78,10 @@ def _op_invoke(args: Mapping[str, Any], ctx: "_Call") -> Any:
                      {str(k): str(v) for k, v in environ.items() if v is not None})
     assert isinstance(request, GraphRequest)
     ctx.warnings.extend(request.warnings)
-    described = request.to_dict()  # the URL the call would use (see bridge._api.invoke)
-    described["bodyText"] = encode_json(request.body).decode("utf-8") \
-        if request.body is not None else None
-    if what_if:
+    if what_if:  # only a preview needs the request described (not done per real create)
+        described = request.to_dict()  # the URL the call would use (see bridge._api.invoke)
+        described["bodyText"] = encode_json(request.body).decode("utf-8") \
+            if request.body is not None else None
         return {"whatIf": True, "request": described}
     from bridge._client import client_for_call
     client, owned = client_for_call(request.options)

@@ -16,7 +16,8 @@ function Invoke-BridgeCore {
     #>
     param([Parameter(Mandatory)][System.Collections.IDictionary]$Message)
 
-    if ($Message['args']) { $Message['args'] = ConvertFrom-BridgeSecureArgument $Message['args'] }
+    # A create's args (parameters, whatIf) hold no top-level SecureString: skip the copy (hot path).
+    if ($Message['args'] -and $Message['op'] -ne 'invoke') { $Message['args'] = ConvertFrom-BridgeSecureArgument $Message['args'] }
     # Hot path: the setting has not changed since the last call (one string comparison).
     $transport = if ([string]$env:MGBRIDGE_TRANSPORT -ceq $script:BridgeTransportRequested) {
         $script:BridgeTransport

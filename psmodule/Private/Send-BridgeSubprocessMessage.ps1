@@ -56,7 +56,8 @@ function Send-BridgeSubprocessMessage {
             $helper = $state.Helper
         }
 
-        $id = Get-BridgeRequestId
+        $counter = $script:BridgeRequestCounter  # Get-BridgeRequestId, inlined once the counter is known
+        $id = if ($null -ne $counter) { [MgBridge.BridgeRequestId]::Next($counter) } else { Get-BridgeRequestId }
         $Message['v'] = 1
         $Message['id'] = $id
         $line = [MgBridge.BridgeJson]::Encode($Message)

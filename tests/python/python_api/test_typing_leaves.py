@@ -17,7 +17,7 @@ PYRIGHT = ROOT / ".ci" / "npm" / "node_modules" / ".bin" / "pyright"
 
 GOOD = '''
 from datetime import timedelta
-from typing import Optional, Union
+from typing import Any, NamedTuple, Optional, Union
 
 import bridge
 import bridge.aio
@@ -56,7 +56,33 @@ def inputs() -> str:
     return url
 
 
+class AzureAccessToken(NamedTuple):  # azure-core's AccessToken, field for field
+    token: str
+    expires_on: int
+
+
+class AzureStyleCredential:  # azure-core's TokenCredential signature
+    def get_token(self, *scopes: str, claims: Optional[str] = None,
+                  tenant_id: Optional[str] = None, **kwargs: Any) -> AzureAccessToken:
+        return AzureAccessToken("t", 0)
+
+
+class AzureStyleAsyncCredential:  # azure-core's AsyncTokenCredential signature
+    async def get_token(self, *scopes: str, claims: Optional[str] = None,
+                        tenant_id: Optional[str] = None, **kwargs: Any) -> AzureAccessToken:
+        return AzureAccessToken("t", 0)
+
+
+def credentials() -> list[object]:
+    sync: bridge.TokenCredential = AzureStyleCredential()
+    asynchronous: bridge.AsyncTokenCredential = AzureStyleAsyncCredential()
+    return [bridge.GraphClient(credential=sync),
+            bridge.aio.AsyncGraphClient(credential=asynchronous),
+            bridge.connect(credential=AzureStyleCredential())]
+
+
 async def in_async() -> Optional[str]:
+    await bridge.aio.connect(client_id="c", tenant_id="t", client_secret="s")
     job = await bridge.aio.new_application_synchronization_job(application_id="a",
                                                                template_id="t")
     return job.template_id
@@ -65,6 +91,7 @@ async def in_async() -> Optional[str]:
 # Each line marked "# error" must be reported, and nothing else.
 BAD = '''
 import bridge
+import bridge.aio
 
 
 def typo(job: bridge.SynchronizationJob) -> None:
@@ -74,6 +101,10 @@ def typo(job: bridge.SynchronizationJob) -> None:
     assert job.status is not None and job.status.quarantine is not None
     print(job.status.quarantine.reasn)  # error
     print(minutes)
+
+
+async def typo_in_a_parameter() -> None:
+    await bridge.aio.connect(client_idd="c", tenant_id="t")  # error
 '''
 
 
