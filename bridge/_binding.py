@@ -366,7 +366,9 @@ class _Binder:
                 return out
             finally:
                 self._leave()
-        raise BindingError(f"{path}: {type(value).__name__} cannot be sent as JSON",
+        # A .NET value the shim could not encode (ForeignValue) says what it was.
+        what = getattr(value, "type_name", None) or type(value).__name__
+        raise BindingError(f"{path}: {what} cannot be sent as JSON",
                            parameter=parameter, path=path, expected="a JSON value")
 
     @staticmethod

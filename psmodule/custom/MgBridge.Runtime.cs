@@ -111,13 +111,7 @@ namespace MgBridge
         {
             // The writer would replace a lone UTF-16 surrogate with U+FFFD (altered data, sent
             // silently); JSON's \uXXXX escape carries it to the core, which refuses it.
-            bool lone = false;
-            for (int i = 0; i < s.Length && !lone; i++)
-            {
-                if (char.IsHighSurrogate(s[i]) && i + 1 < s.Length && char.IsLowSurrogate(s[i + 1])) { i++; continue; }
-                lone = char.IsSurrogate(s[i]);
-            }
-            if (!lone)
+            if (!HasLoneSurrogate(s))
             {
                 w.WriteStringValue(s);
                 return;
@@ -132,6 +126,38 @@ namespace MgBridge
                 else { text.Append(c); }
             }
             w.WriteRawValue(text.Append('"').ToString(), skipInputValidation: true);
+        }
+
+        private static bool HasLoneSurrogate(string s)
+        {
+            for (int i = 0; i < s.Length; i++)
+            {
+                if (char.IsHighSurrogate(s[i]) && i + 1 < s.Length && char.IsLowSurrogate(s[i + 1])) { i++; continue; }
+                if (char.IsSurrogate(s[i])) { return true; }
+            }
+            return false;
+        }
+
+        private static void WriteEntry(Utf8JsonWriter w, string name, object value, int depth)
+        {
+            // A property name cannot carry the escape; the writer would send U+FFFD instead. So
+            // the entry's value becomes a tag the core refuses (a BindingError at its key path).
+            w.WritePropertyName(name);
+            if (HasLoneSurrogate(name))
+            {
+                WriteRefused(w, "a key with a lone UTF-16 surrogate (it has no UTF-8 form)");
+                return;
+            }
+            Write(w, value, depth);
+        }
+
+        private static void WriteRefused(Utf8JsonWriter w, string what)
+        {
+            w.WriteStartObject();
+            w.WriteString(Tag, "Unsupported");
+            w.WriteString("type", what);
+            w.WriteString("text", "");
+            w.WriteEndObject();
         }
 
         private static void WriteTagged(Utf8JsonWriter w, string tag, string key, string value)
@@ -170,11 +196,7 @@ namespace MgBridge
             {
                 // Never a terminating exception here (it would stop the whole pipeline): a tag
                 // the core refuses like any value it cannot send.
-                w.WriteStartObject();
-                w.WriteString(Tag, "Unsupported");
-                w.WriteString("type", "a value nested more than " + MaxDepth + " levels deep (does it refer to itself?)");
-                w.WriteString("text", "");
-                w.WriteEndObject();
+                WriteRefused(w, "a value nested more than " + MaxDepth + " levels deep (does it refer to itself?)");
                 return;
             }
             if (value is PSObject ps)
@@ -188,8 +210,7 @@ namespace MgBridge
                         {
                             continue;
                         }
-                        w.WritePropertyName(property.Name);
-                        Write(w, property.Value, depth + 1);
+                        WriteEntry(w, property.Name, property.Value, depth + 1);
                     }
                     w.WriteEndObject();
                     return;
@@ -316,8 +337,7 @@ namespace MgBridge
                     foreach (DictionaryEntry entry in dict)
                     {
                         object key = entry.Key is PSObject kp ? kp.BaseObject : entry.Key;
-                        w.WritePropertyName(Convert.ToString(key, CultureInfo.InvariantCulture) ?? "");
-                        Write(w, entry.Value, depth + 1);
+                        WriteEntry(w, Convert.ToString(key, CultureInfo.InvariantCulture) ?? "", entry.Value, depth + 1);
                     }
                     w.WriteEndObject();
                     return;

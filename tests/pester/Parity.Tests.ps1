@@ -8,8 +8,8 @@
 # between markers: the objects' JSON, the ErrorRecords (FullyQualifiedErrorId, category,
 # message, target, Graph status/code), warnings, and the emulator requests the case caused
 # (method, path, query, route, body, status, fault; from /_emulator/requests by request id).
-# Volatile values (job ids, request ids, dates the emulator stamps) are masked; nothing
-# else is. Run once per suite run (Run-Pester runs it in the pythonnet pass).
+# Volatile values (job ids, request ids, dates the emulator stamps, the seconds a retry
+# took) are masked; nothing else is. Run once per suite run (Run-Pester runs it in the pythonnet pass).
 BeforeDiscovery {
     # Each case: a name and code run with $app (the application id) and $info (the emulator).
     $script:Cases = @(
@@ -199,6 +199,8 @@ foreach ($case in ([System.IO.File]::ReadAllText($casesFile) | ConvertFrom-Json)
         $Json = $Json -replace '(\\?"Id\\?":\\?")[^"\\]+\.[0-9a-f]{16,}', '$1<job-id>'
         $Json = $Json -replace '(\\?"id\\?":\\?")[^"\\]+\.[0-9a-f]{16,}', '$1<job-id>'
         $Json = $Json -replace '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}', '<guid>'
+        # How long the retries took depends on the machine's load, not on the transport.
+        $Json = $Json -replace 'attempt\(s\) in \d+\.\d s', 'attempt(s) in <seconds> s'
         $Json -replace '\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z?', '<time>'
     }
 

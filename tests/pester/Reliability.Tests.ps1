@@ -85,6 +85,7 @@ Describe 'Bad input is a non-terminating BindingError; the pipeline goes on' {
         @{ Name = 'a hashtable that contains itself'; Make = { $h = @{ templateId = 'x' }; $h.again = $h; $h }; Why = 'nested more than 100 levels' }
         @{ Name = 'a body nested 150 levels deep'; Make = { $h = @{ templateId = 'x' }; $n = $h; foreach ($i in 1..150) { $n.k = @{}; $n = $n.k }; $h }; Why = 'nested more than 100 levels' }
         @{ Name = 'a lone UTF-16 surrogate in a value'; Make = { @{ templateId = "a$([char]0xD800)b" } }; Why = 'lone UTF-16 surrogate \(U\+D800' }
+        @{ Name = 'a lone UTF-16 surrogate in a key'; Make = { @{ templateId = 'x'; "k$([char]0xDC00)" = 1 } }; Why = 'a key with a lone UTF-16 surrogate' }
     ) {
         $app = New-TestApplication
         $bad = & $Make
