@@ -46,7 +46,7 @@ from ._generated.api import new_application_synchronization_job
 from ._models import GraphModel, SynchronizationJob
 from ._request import GraphRequest
 
-__version__ = "0.1.0"
+from ._version import __version__
 
 __all__ = [
     "new_application_synchronization_job",

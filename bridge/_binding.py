@@ -39,6 +39,7 @@ from ._request import GraphRequest, jobs_path
 from ._spec import CmdletSpec, ModelSpec, ParameterSpec, PropertySpec, Spec, load_spec
 from ._values import (to_json_bool, to_json_datetime, to_json_enum, to_json_int, to_json_string,
                       to_json_timespan)
+from ._caller import call_hint
 from ._wording import expected_type, show, term
 
 __all__ = ["bind", "bind_body", "resolve_parameter_set", "UNSET", "MAX_DEPTH"]
@@ -189,8 +190,12 @@ class _Binder:
         if isinstance(value, (str, MappingABC)) or hasattr(value, "to_dict") or (
                 not prop.is_model and not isinstance(value, (set, frozenset, dict))):
             return [value]
-        raise BindingError(f"{path}: expected an array of {prop.item_type}, got {_short(value)}",
-                           parameter=parameter, path=path, expected=f"{prop.item_type}[]",
+        items = self.spec.models[prop.item_type].interface + " hashtables" if prop.is_model \
+            else prop.item_type
+        shown = call_hint(f"{prop.item_type}[]", f"an array of {items}, such as @(...)")
+        raise BindingError(f"{path}: expected an array of {call_hint(prop.item_type, items)}, "
+                           f"got {_short(value)}",
+                           parameter=parameter, path=path, expected=shown,
                            value=_short(value))
 
     def item(self, value: Any, prop: PropertySpec, path: str, parameter: str) -> Any:

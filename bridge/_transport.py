@@ -43,6 +43,7 @@ import httpx
 from ._exceptions import (AuthenticationError, BridgeError, GraphError, NetworkError,
                           TimeoutError_, TransportError)
 from ._redact import redact, redact_headers
+from ._version import __version__
 
 __all__ = ["map_exceptions", "request_maybe_sent", "GraphResponse", "MsalHttpClient",
            "build_http_client", "http_client_options", "graph_error_from_response",
@@ -53,7 +54,7 @@ __all__ = ["map_exceptions", "request_maybe_sent", "GraphResponse", "MsalHttpCli
 http_logger = logging.getLogger("bridge.http")
 auth_logger = logging.getLogger("bridge.http.auth")
 
-USER_AGENT = ("mgbridge/0.1.0 (New-MgApplicationSynchronizationJob) python-httpx/"
+USER_AGENT = (f"mgbridge/{__version__} (New-MgApplicationSynchronizationJob) python-httpx/"
               + httpx.__version__)
 MAX_LOGGED_BODY = 10240  # the SDK truncates logged bodies at 10 KiB (Constants.MaxContentLength)
 

@@ -12,7 +12,7 @@
     CompanyName          = 'MgBridge'
     Copyright            = '(c) MgBridge contributors. MIT License.'
     Description          = 'New-MgApplicationSynchronizationJob with Microsoft Graph PowerShell''s exact surface, backed by a Python core (bridge) over a versioned JSON protocol.'
-    PowerShellVersion    = '7.2'
+    PowerShellVersion    = '7.4'
     # The default table view (Id, TemplateId) of the output type, as the SDK's format data.
     FormatsToProcess     = @('generated/MgBridge.format.ps1xml')
     FunctionsToExport    = @(

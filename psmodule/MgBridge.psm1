@@ -1,28 +1,34 @@
-# MgBridge loader: load the compiled model types, then the functions of
-# Private/, generated/ and Public/ (one function per file); pythonnet/ is loaded
-# on the first call that uses that transport (Import-BridgePythonNetTransport).
+# MgBridge loader, as run from a checkout: load the model types, then the functions of
+# Private/, generated/ and Public/ (one function per file); pythonnet/ is loaded on the
+# first call that uses that transport (Import-BridgePythonNetTransport). The release
+# build (bash scripts/package) replaces this file with one holding those functions
+# already merged, and ships the types precompiled in bin/MgBridge.Models.dll, so an
+# installed module compiles nothing and caches nothing.
 #
-# Functions: dot-sourcing thirty small files costs ~4 ms each on first import,
-# so the files of a folder set are joined once into one cached script (keyed by
-# the files' count, total size and newest modification time, and the PowerShell
-# version) and that one file is dot-sourced. Edit the source files; the bundle
-# follows on the next import. Stack traces name the bundle, whose '# ---- <file>'
-# lines say where each function comes from.
+# Functions: dot-sourcing thirty small files costs ~4 ms each on first import, so the
+# files of a folder set are joined once into one cached script (keyed by the files'
+# count, total size and newest modification time, and the PowerShell version) and that
+# one file is dot-sourced. Edit the source files; the bundle follows on the next import.
+# Stack traces name the bundle, whose '# ---- <file>' lines say where each function
+# comes from.
+#
+# The .NET types (custom/*.cs + generated/*.cs) are compiled once with Add-Type
+# -OutputAssembly into the cache folder, keyed the same way, then loaded from there:
+# compiling on every import takes seconds, loading a cached DLL a few milliseconds.
+# Cache folder: $env:MGBRIDGE_CACHE, else $env:XDG_CACHE_HOME/mgbridge, else
+# ~/.cache/mgbridge (%LOCALAPPDATA%\mgbridge on Windows). A folder that cannot be used
+# (a path under a regular file, a full disk) costs speed, not the import: the types are
+# compiled in memory and the files dot-sourced one by one, with one warning naming
+# the setting.
 #
 # Import-Module MgBridge -ArgumentList <transport> selects the transport for this
 # module instance ('auto', 'pythonnet' or 'subprocess'; see Get-BridgeTransport);
 # without it $env:MGBRIDGE_TRANSPORT decides, else 'auto'.
-#
-# The .NET types (generated/*.cs + custom/*.cs) are compiled once with
-# Add-Type -OutputAssembly into a cache directory keyed by a hash of their
-# source and the PowerShell version, then loaded from there: compiling on every
-# import takes seconds, loading a cached DLL a few milliseconds. Cache folder:
-# $env:MGBRIDGE_CACHE, else $env:XDG_CACHE_HOME/mgbridge, else ~/.cache/mgbridge
-# (%LOCALAPPDATA%\mgbridge on Windows).
 param([string]$Transport)
 Set-StrictMode -Version 3.0
 
 $script:ModuleRoot = $PSScriptRoot
+$script:BridgeRelease = $false
 
 function Get-BridgeCacheDirectory {
     # Private: $env:MGBRIDGE_CACHE, else $XDG_CACHE_HOME/mgbridge, else ~/.cache/mgbridge.
@@ -49,107 +55,94 @@ function Get-BridgeSourceStamp {
     '{0:x}-{1:x}-{2:x}-{3}' -f $files.Count, $length, $newest, $PSVersionTable.PSVersion
 }
 
-function Get-BridgeScriptBundle {
-    # Private: the path of one cached script holding every *.ps1 of $Folders (see the
-    # header); written atomically on first use, reused while the sources are unchanged.
-    param([Parameter(Mandatory)][string]$Name, [Parameter(Mandatory)][string[]]$Folders)
-    $bundle = [System.IO.Path]::Combine($script:BridgeCache, "MgBridge.$Name.$script:BridgeStamp.ps1")
-    if (-not [System.IO.File]::Exists($bundle)) {
-        $text = [System.Text.StringBuilder]::new()
-        foreach ($folder in $Folders) {
-            $found = [System.IO.Directory]::GetFiles([System.IO.Path]::Combine($script:ModuleRoot, $folder), '*.ps1')
-            [System.Array]::Sort($found, [System.StringComparer]::Ordinal)
-            foreach ($file in $found) {
-                $relative = [System.IO.Path]::GetRelativePath($script:ModuleRoot, $file)
-                [void]$text.Append("# ---- $relative`n").Append([System.IO.File]::ReadAllText($file)).Append("`n")
-            }
-        }
-        [void][System.IO.Directory]::CreateDirectory($script:BridgeCache)
-        $temp = "$bundle.$PID.tmp"
-        [System.IO.File]::WriteAllText($temp, $text.ToString())
-        try { [System.IO.File]::Move($temp, $bundle, $false) }
-        catch { Remove-Item -LiteralPath $temp -ErrorAction SilentlyContinue }
+function Get-BridgeSourceFile {
+    # Private: the files of $Folders (under psmodule/) matching $Pattern, in ordinal order
+    # (the release build merges and compiles the same sets, scripts/release/Build-Module.ps1).
+    param([string[]]$Folders, [string]$Pattern)
+    foreach ($folder in $Folders) {
+        $path = [System.IO.Path]::Combine($script:ModuleRoot, $folder)
+        if (-not [System.IO.Directory]::Exists($path)) { continue }
+        $found = [System.IO.Directory]::GetFiles($path, $Pattern)
+        [System.Array]::Sort($found, [System.StringComparer]::Ordinal)
+        $found
     }
-    $bundle
 }
 
-function Import-BridgePythonNetTransport {
-    # Private: define the pythonnet transport's functions (psmodule/pythonnet/) in the
-    # module's scope on first use, so importing the module does not pay for them.
-    if ($script:BridgePythonNetLoaded) { return }
-    $before = [System.Collections.Generic.HashSet[string]]::new([string[]]@((Get-ChildItem function:).Name))
-    . (Get-BridgeScriptBundle -Name PythonNet -Folders 'pythonnet')
-    foreach ($function in Get-ChildItem function:) {
-        if (-not $before.Contains($function.Name)) {
-            # -WhatIf/-Confirm: a cmdlet called with -WhatIf must still get its transport.
-            Set-Item -LiteralPath "function:script:$($function.Name)" -Value $function.ScriptBlock -WhatIf:$false -Confirm:$false
-        }
+function Set-BridgeCacheProblem {
+    # Private: the cache folder cannot be used; say so once per import, naming the setting.
+    param([string]$Reason)
+    if ($script:BridgeCacheProblem) { return }
+    $script:BridgeCacheProblem = $Reason
+    $setting = if ($env:MGBRIDGE_CACHE) { '$env:MGBRIDGE_CACHE' } else { 'the default cache folder; set $env:MGBRIDGE_CACHE' }
+    Write-Warning ("MgBridge: the cache folder '$script:BridgeCache' ($setting) cannot be used: $Reason " +
+        'The module loads without it, but every import compiles its types again (seconds). ' +
+        'Point $env:MGBRIDGE_CACHE at a writable folder.')
+}
+
+function Get-BridgeScriptBundle {
+    # Private: what to dot-source for the *.ps1 of $Folders: one cached script holding them
+    # all (see the header), written atomically on first use and reused while the sources are
+    # unchanged; or, when the cache folder cannot be written, the files themselves.
+    param([Parameter(Mandatory)][string]$Name, [Parameter(Mandatory)][string[]]$Folders)
+    $bundle = [System.IO.Path]::Combine($script:BridgeCache, "MgBridge.$Name.$script:BridgeStamp.ps1")
+    if (-not $script:BridgeCacheProblem -and [System.IO.File]::Exists($bundle)) { return $bundle }
+    $files = @(Get-BridgeSourceFile -Folders $Folders -Pattern '*.ps1')
+    if ($script:BridgeCacheProblem) { return $files }
+    $text = [System.Text.StringBuilder]::new()
+    foreach ($file in $files) {
+        $relative = [System.IO.Path]::GetRelativePath($script:ModuleRoot, $file)
+        [void]$text.Append("# ---- $relative`n").Append([System.IO.File]::ReadAllText($file)).Append("`n")
     }
-    $script:BridgePythonNetLoaded = $true
+    $temp = "$bundle.$PID.tmp"
+    try {
+        [void][System.IO.Directory]::CreateDirectory($script:BridgeCache)
+        [System.IO.File]::WriteAllText($temp, $text.ToString())
+        # Another session may have won the race: its bundle is as good as ours.
+        try { [System.IO.File]::Move($temp, $bundle, $false) } catch { if (-not [System.IO.File]::Exists($bundle)) { throw } }
+        $bundle
+    } catch {
+        Set-BridgeCacheProblem -Reason $_.Exception.GetBaseException().Message
+        $files
+    } finally {
+        if ([System.IO.File]::Exists($temp)) { [System.IO.File]::Delete($temp) }
+    }
 }
 
 function Import-BridgeAssembly {
-    # Private: compile-once, load-always (see the header). Not exported. Regenerating or
-    # editing the C# means a new DLL (Get-BridgeSourceStamp); a session that already
-    # loaded the old one must be restarted to see the change.
+    # Private: compile-once, load-always (see the header). Regenerating or editing the C#
+    # means a new DLL (Get-BridgeSourceStamp); a session that already loaded the old one
+    # must be restarted to see the change.
     $dll = [System.IO.Path]::Combine($script:BridgeCache, "MgBridge.Models.$script:BridgeStamp.dll")
     if (-not [System.IO.File]::Exists($dll)) {
-        # Every C# file of custom/ (hand-written runtime) and generated/ (the models).
-        $sources = foreach ($folder in 'custom', 'generated') {
-            $found = [System.IO.Directory]::GetFiles([System.IO.Path]::Combine($script:ModuleRoot, $folder), '*.cs')
-            [System.Array]::Sort($found, [System.StringComparer]::Ordinal)
-            $found
-        }
-        [void][System.IO.Directory]::CreateDirectory($script:BridgeCache)
+        $sources = @(Get-BridgeSourceFile -Folders 'custom', 'generated' -Pattern '*.cs')
         # Compile to a private name, then move into place: two sessions importing at
-        # once must never load a half-written DLL.
+        # once must never load a half-written DLL, and a failed write leaves nothing.
         $temp = [System.IO.Path]::Combine($script:BridgeCache, "MgBridge.Models.$script:BridgeStamp.$PID.tmp.dll")
-        Add-Type -Path $sources -OutputAssembly $temp -OutputType Library -ErrorAction Stop
-        try { [System.IO.File]::Move($temp, $dll, $false) }
-        catch { Remove-Item -LiteralPath $temp -ErrorAction SilentlyContinue }
+        $cacheError = $null
+        try {
+            [void][System.IO.Directory]::CreateDirectory($script:BridgeCache)
+            Add-Type -Path $sources -OutputAssembly $temp -OutputType Library -ErrorAction Stop
+            try { [System.IO.File]::Move($temp, $dll, $false) } catch { if (-not [System.IO.File]::Exists($dll)) { throw } }
+        } catch {
+            $cacheError = $_.Exception.GetBaseException().Message
+        } finally {
+            if ([System.IO.File]::Exists($temp)) { [System.IO.File]::Delete($temp) }
+        }
+        if (-not [System.IO.File]::Exists($dll)) {
+            # Compiling in memory tells a cache problem (this works) from a compile
+            # error (this throws it, as it should).
+            Add-Type -Path $sources -ErrorAction Stop
+            Set-BridgeCacheProblem -Reason $cacheError
+            return
+        }
     }
     # Loading the same path again (Import-Module -Force) returns the loaded assembly.
     [void][System.Reflection.Assembly]::LoadFrom($dll)
 }
+
+$script:BridgeCacheProblem = $null
 $script:BridgeCache = Get-BridgeCacheDirectory
 $script:BridgeStamp = Get-BridgeSourceStamp
 Import-BridgeAssembly
-
-$script:BridgePythonNetLoaded = $false
-. (Get-BridgeScriptBundle -Name Functions -Folders 'Private', 'generated', 'Public')
-
-# The subprocess transport's helper process and the journal of state-changing calls
-# replayed after a helper restart are process-wide, shared by every runspace like
-# Microsoft's Graph session (Get-BridgeSubprocessState, in AppDomain data); this module
-# instance (one per runspace) only caches the reference, and the process-wide request-id
-# counter (Get-BridgeRequestId).
-$script:BridgeSubprocessState = $null
-$script:BridgeRequestCounter = $null
-# The transport (Get-BridgeTransport): the -ArgumentList setting, the resolved
-# transport and the $env:MGBRIDGE_TRANSPORT value it was resolved for, and why
-# pythonnet could not run (then the module uses subprocess).
-$script:BridgeTransportArgument = if ($Transport) { $Transport.ToLowerInvariant() } else { $null }
-$script:BridgeTransport = $null
-$script:BridgeTransportSetting = $null
-$script:BridgeTransportRequested = $null
-$script:BridgeTransportFallback = $null
-$script:BridgeCommonParameters = [System.Collections.Generic.HashSet[string]]::new(
-    [string[]]@([System.Management.Automation.PSCmdlet]::CommonParameters +
-        [System.Management.Automation.PSCmdlet]::OptionalCommonParameters),
-    [System.StringComparer]::OrdinalIgnoreCase)
-
-# Where the checkout is (for the helper's PYTHONPATH and .venv) is worked out on
-# first use (Get-BridgeRepositoryRoot), not here: import stays cheap.
-$script:ModuleRealRoot = $null
-$script:BridgeCoexistenceChecked = $false
-
-# Removing the module does not end the helper: other runspaces of this process may be
-# using it (and a re-import picks it up again). It exits on its own when its stdin
-# closes, that is when pwsh exits.
-
-
-# Work for the first call, started now in the background so that it overlaps the rest of
-# the script until then: the subprocess helper (Start-BridgeHelperAtImport) and the JIT
-# of the message codec.
-Start-BridgeHelperAtImport
-[MgBridge.BridgeJson]::PrepareInBackground()
+foreach ($file in Get-BridgeScriptBundle -Name Functions -Folders 'Private', 'generated', 'Public') { . $file }
+Initialize-BridgeModule -Transport $Transport

@@ -18,9 +18,10 @@ from typing import Any, Callable, Mapping, Optional
 
 from bridge._caller import powershell_caller
 from bridge._exceptions import BindingError, ProtocolError
+from bridge._version import __version__
 
 from ._codec import decode_value
-from ._errors import error_to_dict
+from ._errors import VersionMismatch, error_to_dict
 
 __all__ = ["PROTOCOL_VERSION", "SUPPORTED_VERSIONS", "OPS", "dispatch", "handle_json",
            "Emit", "SESSION_VARIABLES", "encode", "error_response", "protocol_error"]
@@ -44,14 +45,6 @@ SESSION_VARIABLES = ("AZURE_CLIENT_ID", "AZURE_TENANT_ID", "AZURE_CLIENT_SECRET"
                       "IMDS_ENDPOINT", "MGBRIDGE_IMDS_ENDPOINT", "MGBRIDGE_CERT_STORE")
 
 
-def _version() -> str:
-    try:
-        from importlib.metadata import version
-        return version("mgbridge")
-    except Exception:
-        return "0.1.0"
-
-
 # --------------------------------------------------------------------------- ops
 
 def _op_hello(args: Mapping[str, Any], ctx: "_Call") -> Any:
@@ -59,9 +52,13 @@ def _op_hello(args: Mapping[str, Any], ctx: "_Call") -> Any:
     # shim's interpreter probe, not the first real call.
     import bridge._api  # noqa: F401
     import bridge._client  # noqa: F401
+    module = args.get("module")
+    if module is not None and str(module) != __version__:
+        raise VersionMismatch(str(module), __version__, sys.executable)
     return {"protocol": PROTOCOL_VERSION, "versions": list(SUPPORTED_VERSIONS),
-            "package": _version(), "python": platform.python_version(),
-            "executable": sys.executable, "pid": os.getpid(), "ops": sorted(OPS)}
+            "package": __version__, "python": platform.python_version(),
+            "executable": sys.executable, "location": os.path.dirname(os.path.dirname(__file__)),
+            "pid": os.getpid(), "ops": sorted(OPS)}
 
 
 def _op_invoke(args: Mapping[str, Any], ctx: "_Call") -> Any:

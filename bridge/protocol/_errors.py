@@ -13,6 +13,7 @@ The shim does not interpret errors: it builds the ErrorRecord from what
     NetworkError            NetworkError             ConnectionError
     TransportError          TransportError           ConnectionError
     GraphError              <Graph error code>       InvalidOperation
+    VersionMismatch         VersionMismatch          NotInstalled
     ProtocolError           ProtocolError            ProtocolError
     Cancelled               OperationStopped         OperationStopped
     BridgeError             BridgeError              NotSpecified
@@ -32,7 +33,7 @@ from bridge._exceptions import (AuthenticationError, BindingError, BridgeError, 
                                 RetryExhaustedError, SpecError, TimeoutError_, TransportError)
 from bridge._redact import redact
 
-__all__ = ["Cancelled", "ERROR_TABLE", "error_to_dict", "lookup"]
+__all__ = ["Cancelled", "ERROR_TABLE", "VersionMismatch", "error_to_dict", "lookup"]
 
 
 class Cancelled(BridgeError):
@@ -40,6 +41,24 @@ class Cancelled(BridgeError):
 
     error_id = "OperationStopped"
     category = "OperationStopped"
+
+
+class VersionMismatch(ProtocolError):
+    """The PowerShell module and this core are different package versions (``hello``'s ``module``).
+
+    The message names both versions and the command that installs the matching core.
+    """
+
+    error_id = "VersionMismatch"
+    category = "NotInstalled"
+
+    def __init__(self, module: str, core: str, python: str) -> None:
+        super().__init__(
+            f"The MgBridge module {module} met the Python core mgbridge {core} ({python}); "
+            f"they must be the same version. Fix: & '{python}' -m pip install mgbridge=={module}")
+        self.module = module
+        self.core = core
+        self.python = python
 
 
 # (class, errorId or None for "the Graph error code", ErrorCategory name)
@@ -53,6 +72,7 @@ ERROR_TABLE: tuple[tuple[type[BaseException], Optional[str], str], ...] = (
     (NetworkError, "NetworkError", "ConnectionError"),
     (TransportError, "TransportError", "ConnectionError"),
     (GraphError, None, "InvalidOperation"),
+    (VersionMismatch, "VersionMismatch", "NotInstalled"),
     (ProtocolError, "ProtocolError", "ProtocolError"),
     (Cancelled, "OperationStopped", "OperationStopped"),
     (BridgeError, "BridgeError", "NotSpecified"),

@@ -9,7 +9,9 @@ function Invoke-BridgeCore {
         'subprocess' (one helper process per pwsh process, shared by all runspaces). Which one runs is
         Get-BridgeTransport's answer; when pythonnet cannot start in this process
         (an ErrorRecord with id MgBridgePythonNetUnavailable), the module falls back to
-        the subprocess transport for the rest of the session, with a warning saying why.
+        the subprocess transport for the rest of the session (Switch-BridgeTransport).
+        The first call through each transport checks the core's package version
+        (Test-BridgeCoreVersion).
         SecureString values at the top level of args become text only inside the message.
     #>
     param([Parameter(Mandatory)][System.Collections.IDictionary]$Message)
@@ -25,13 +27,51 @@ function Invoke-BridgeCore {
     if ($transport -eq 'pythonnet') {
         try {
             if (-not $script:BridgePythonNetLoaded) { Import-BridgePythonNetTransport }
+            if (-not $script:BridgeCoreChecked['pythonnet']) {
+                $mismatch = Test-BridgeCoreVersion -Transport pythonnet
+                if ($mismatch) { return $mismatch }
+            }
             return Send-BridgePythonNetMessage -Message $Message
         } catch {
             if ($_.FullyQualifiedErrorId -notlike 'MgBridgePythonNetUnavailable*') { throw }
             Switch-BridgeTransport -Reason $_.Exception.Message
         }
     }
+    if (-not $script:BridgeCoreChecked['subprocess']) {
+        $mismatch = Test-BridgeCoreVersion -Transport subprocess
+        if ($mismatch) { return $mismatch }
+    }
     Send-BridgeSubprocessMessage -Message $Message
+}
+
+function Test-BridgeCoreVersion {
+    <#
+    .SYNOPSIS
+        Check, once per transport, that the core is the same package version as this module.
+    .DESCRIPTION
+        Sends 'hello' with this module's version ('module'); the core refuses a different
+        one with errorId VersionMismatch, a message naming both versions and the command
+        that fixes it. A core that answers without checking (older than this check) is
+        compared here. Returns nothing when they match, else that error response, which
+        each command turns into its ErrorRecord. The check is repeated on the next call
+        until it passes.
+    #>
+    param([Parameter(Mandatory)][ValidateSet('pythonnet', 'subprocess')][string]$Transport)
+    $version = Get-BridgeModuleVersion
+    $hello = @{ op = 'hello'; args = @{ module = $version } }
+    $response = if ($Transport -eq 'pythonnet') { Send-BridgePythonNetMessage -Message $hello } else { Send-BridgeSubprocessMessage -Message $hello }
+    if ($response.ok -and [string]$response.result.package -ne $version) {
+        $python = [string]$response.result.executable
+        return New-BridgeErrorResponse -Id $response.id -ErrorId 'VersionMismatch' -Category 'NotInstalled' -Message (
+            "The MgBridge module $version met the Python core mgbridge $($response.result.package) " +
+            "($python); they must be the same version. Fix: & '$python' -m pip install mgbridge==$version")
+    }
+    if (-not $response.ok) {
+        if ($response.error.errorId -eq 'VersionMismatch') { return $response }
+        # Any other failure of 'hello' is the transport's to report on the real call.
+        return
+    }
+    $script:BridgeCoreChecked[$Transport] = $true
 }
 
 function ConvertFrom-BridgeSecureArgument {
@@ -93,11 +133,13 @@ function Get-BridgeTransport {
 
 function Switch-BridgeTransport {
     # pythonnet cannot start in this process: use the subprocess transport from now on in
-    # this module instance, and say so once at warning level (with the reason).
+    # this module instance. Under 'auto' that is the design working (a -Verbose line);
+    # an explicit 'pythonnet' request that cannot be honoured is a warning, with the reason.
     param([string]$Reason)
     $script:BridgeTransportFallback = $Reason
     $script:BridgeTransport = 'subprocess'
-    Write-Warning ("MgBridge: the pythonnet transport cannot run in this process, so this session uses " +
-        "the subprocess transport (a Python helper process) instead. Reason: $Reason")
+    $text = "MgBridge: the pythonnet transport cannot run in this process, so this session uses " +
+        "the subprocess transport (a Python helper process) instead. Reason: $Reason"
+    if ($script:BridgeTransportSetting -eq 'pythonnet') { Write-Warning $text } else { Write-Verbose $text }
     Write-Verbose 'MgBridge: transport subprocess (fallback from pythonnet)'
 }

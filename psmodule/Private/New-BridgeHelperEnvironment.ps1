@@ -11,8 +11,9 @@ function New-BridgeHelperEnvironment {
     $env = @{ PYTHONIOENCODING = 'utf-8'; PYTHONUNBUFFERED = '1' }
     foreach ($name in 'AZURE_CLIENT_SECRET', 'AZURE_CLIENT_CERTIFICATE_PASSWORD', 'AZURE_PASSWORD',
         'IDENTITY_HEADER', 'MSI_SECRET') { $env[$name] = $null }
-    $repo = Get-BridgeRepositoryRoot
-    if ([System.IO.File]::Exists([System.IO.Path]::Combine($repo, 'bridge', '__init__.py'))) {
+    # A release build never looks outside its own folder.
+    $repo = if (-not $script:BridgeRelease) { Get-BridgeRepositoryRoot }
+    if ($repo -and [System.IO.File]::Exists([System.IO.Path]::Combine($repo, 'bridge', '__init__.py'))) {
         $sep = [System.IO.Path]::PathSeparator
         $env.PYTHONPATH = if ($env:PYTHONPATH) { "$repo$sep$env:PYTHONPATH" } else { $repo }
     }

@@ -26,12 +26,16 @@ function Start-BridgeHelper {
     $early = $state['Early']
     $state['Early'] = $null
     $failures = [System.Collections.Generic.List[string]]::new()
-    foreach ($candidate in Find-BridgePython) {
+    foreach ($candidate in Find-BridgePython -IncludeMissing) {
+        if (-not $candidate.Path) {
+            $failures.Add("$($candidate.Source): $($candidate.Note)")
+            continue
+        }
         if (-not (Test-Path -LiteralPath $candidate.Path)) {
             $failures.Add("$($candidate.Source): $($candidate.Path) does not exist")
             continue
         }
-        $key = "$($candidate.Path)|$($env.PYTHONPATH)"
+        $key = "$($candidate.Path)|$($env['PYTHONPATH'])"
         $helper = $null
         try {
             if ($early -and $early.Key -eq $key) {
@@ -75,10 +79,14 @@ function Start-BridgeHelper {
     }
     if ($early) { $early.Helper.Kill(); $early.Helper.Dispose() }  # started for other settings
     if (-not $state.Helper) {
-        $message = "MgBridge could not start its Python helper: no Python interpreter with the " +
-            "'bridge' package (and httpx, msal, pyyaml) was found. Set `$env:MGBRIDGE_PYTHON to " +
-            "such an interpreter, activate a virtual environment that has it, or run .ci/bootstrap " +
-            "in the checkout. Tried:`n  " + ($(if ($failures.Count) { $failures -join "`n  " } else { '(no candidates)' }))
+        $version = Get-BridgeModuleVersion
+        $message = "MgBridge $version needs its Python core, the Python package mgbridge " +
+            "$version, and found no Python that has it. Looked in:`n  " + ($failures -join "`n  ") +
+            "`nFix: install the core into a Python 3.9 or later, then point the module at that Python " +
+            "(a virtual environment is best):`n  python3 -m venv ~/.venvs/mgbridge`n" +
+            "  ~/.venvs/mgbridge/bin/python -m pip install mgbridge==$version`n" +
+            "  `$env:MGBRIDGE_PYTHON = '$HOME/.venvs/mgbridge/bin/python'   # or: ~/.venvs/mgbridge/bin/python -m bridge.powershell install" +
+            $(if (-not $script:BridgeRelease) { "`nIn the checkout, bash .ci/bootstrap makes its .venv." } else { '' })
         throw [System.Management.Automation.ErrorRecord]::new(
             [System.InvalidOperationException]::new($message), 'MgBridgePythonNotFound',
             [System.Management.Automation.ErrorCategory]::NotInstalled, $null)

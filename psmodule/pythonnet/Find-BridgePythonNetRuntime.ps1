@@ -8,7 +8,9 @@ function Find-BridgePythonNetRuntime {
         2. The pythonnet wheel of the configured interpreter:
            <site-packages>/pythonnet/runtime/Python.Runtime.dll (the probe looks on that
            interpreter's sys.path), so a 'pip install pythonnet' is used as installed.
-        3. The NuGet package pythonnet 3.2.1 (then the newest 3.x present) under
+        3. The one the release build ships (bin/Python.Runtime.dll of the module), so an
+           installed module embeds Python with nothing more to install.
+        4. The NuGet package pythonnet 3.2.1 (then the newest 3.x present) under
            $env:NUGET_PACKAGES or ~/.nuget/packages, lib/netstandard2.0/.
         Returns the first that exists, with where it came from; nothing when none does.
     .PARAMETER Probe
@@ -34,6 +36,10 @@ function Find-BridgePythonNetRuntime {
                 return [pscustomobject]@{ Path = $candidate; Source = 'the pythonnet wheel' }
             }
         }
+    }
+    $bundled = [System.IO.Path]::Combine((Get-BridgePythonNetModuleRoot), 'bin', 'Python.Runtime.dll')
+    if ([System.IO.File]::Exists($bundled)) {
+        return [pscustomobject]@{ Path = $bundled; Source = 'the module''s own copy' }
     }
     $nuget = if ($env:NUGET_PACKAGES) { $env:NUGET_PACKAGES } else { [System.IO.Path]::Combine($HOME, '.nuget', 'packages') }
     $package = [System.IO.Path]::Combine($nuget, 'pythonnet')

@@ -1,0 +1,55 @@
+function Initialize-BridgeModule {
+    <#
+    .SYNOPSIS
+        Set this module instance's state; the last step of importing MgBridge.
+    .DESCRIPTION
+        Run once by the loader (MgBridge.psm1, in a checkout or the release build) after
+        the types and functions are in place. Nothing here starts Python or reads the
+        file system itself: import stays cheap. It only starts, in the background, what the
+        first call will need (the helper process, the codec's JIT).
+    .PARAMETER Transport
+        Import-Module MgBridge -ArgumentList <transport>: 'auto', 'pythonnet' or 'subprocess'.
+    #>
+    param([string]$Transport)
+    # The version this module is (Get-BridgeModuleVersion, read on first use: the manifest's
+    # ModuleVersion is set only once the import is done); the core must be the same
+    # (Test-BridgeCoreVersion, at the first call through each transport).
+    $script:ModuleVersion = $null
+    $script:BridgeCoreChecked = @{}
+
+    $script:BridgePythonNetLoaded = $false
+    # The subprocess transport's helper process and the journal of state-changing calls
+    # replayed after a helper restart are process-wide, shared by every runspace like
+    # Microsoft's Graph session (Get-BridgeSubprocessState, in AppDomain data); this module
+    # instance (one per runspace) only caches the reference, and the process-wide request-id
+    # counter (Get-BridgeRequestId).
+    $script:BridgeSubprocessState = $null
+    $script:BridgeRequestCounter = $null
+    # The transport (Get-BridgeTransport): the -ArgumentList setting, the resolved
+    # transport and the $env:MGBRIDGE_TRANSPORT value it was resolved for, and why
+    # pythonnet could not run (then the module uses subprocess).
+    $script:BridgeTransportArgument = if ($Transport) { $Transport.ToLowerInvariant() } else { $null }
+    $script:BridgeTransport = $null
+    $script:BridgeTransportSetting = $null
+    $script:BridgeTransportRequested = $null
+    $script:BridgeTransportFallback = $null
+    $script:BridgeCommonParameters = [System.Collections.Generic.HashSet[string]]::new(
+        [string[]]@([System.Management.Automation.PSCmdlet]::CommonParameters +
+            [System.Management.Automation.PSCmdlet]::OptionalCommonParameters),
+        [System.StringComparer]::OrdinalIgnoreCase)
+
+    # Where the checkout is (for the helper's PYTHONPATH and .venv) is worked out on
+    # first use (Get-BridgeRepositoryRoot), not here.
+    $script:ModuleRealRoot = $null
+    $script:BridgeCoexistenceChecked = $false
+
+    # Removing the module does not end the helper: other runspaces of this process may be
+    # using it (and a re-import picks it up again). It exits on its own when its stdin
+    # closes, that is when pwsh exits.
+
+    # Work for the first call, started now in the background so that it overlaps the rest of
+    # the session until then: the subprocess helper (Start-BridgeHelperAtImport) and the JIT
+    # of the message codec.
+    Start-BridgeHelperAtImport
+    [MgBridge.BridgeJson]::PrepareInBackground()
+}

@@ -1,0 +1,116 @@
+# Loading and first-call checks, each in a fresh pwsh (the module's import and first call
+# are what is under test):
+#   versions:   a module and a core of different package versions meet -> one
+#               VersionMismatch ErrorRecord naming both and the fix; the pipeline goes on.
+#   transport:  'auto' never warns about pythonnet; an explicit 'pythonnet' request that
+#               cannot be honoured warns.
+#   cache:      an unusable cache folder (MGBRIDGE_CACHE under a regular file, or a file)
+#               neither fails the import nor leaves a partial DLL; one warning names it.
+BeforeDiscovery {
+    Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1')
+    $script:Transport = Get-TestTransport
+}
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1')
+    $script:Pwsh = Get-TestPwsh
+    $script:Manifest = Join-Path (Get-TestRepository) 'psmodule/MgBridge.psd1'
+    $script:Python = Get-TestPython
+    $script:CoreVersion = (& $Python -c 'import bridge; print(bridge.__version__)')
+    function Invoke-Child {
+        # Run a script in a fresh pwsh with extra environment variables; all streams as text.
+        param([string]$Script, [hashtable]$Environment = @{})
+        $saved = @{}
+        foreach ($name in $Environment.Keys) {
+            $saved[$name] = [Environment]::GetEnvironmentVariable($name)
+            [Environment]::SetEnvironmentVariable($name, $Environment[$name])
+        }
+        try {
+            $out = & $Pwsh -NoProfile -NonInteractive -Command $Script *>&1
+        } finally {
+            foreach ($name in $saved.Keys) { [Environment]::SetEnvironmentVariable($name, $saved[$name]) }
+        }
+        ($out | ForEach-Object { "$_" }) -join "`n"
+    }
+}
+
+Describe 'Module and core versions' {
+    BeforeAll {
+        # A copy of the module that says it is 9.9.9, run against this checkout's core.
+        $script:Copy = Join-Path ([System.IO.Path]::GetTempPath()) "mgbridge-version-$PID/MgBridge"
+        $null = New-Item -ItemType Directory -Force $Copy
+        Copy-Item -Recurse -Force (Join-Path (Get-TestRepository) 'psmodule/*') $Copy
+        $psd1 = Join-Path $Copy 'MgBridge.psd1'
+        $text = [System.IO.File]::ReadAllText($psd1) -replace "ModuleVersion(\s*)=(\s*)'[^']*'", "ModuleVersion`$1=`$2'9.9.9'"
+        [System.IO.File]::WriteAllText($psd1, $text)
+    }
+    AfterAll { Remove-Item -Recurse -Force (Split-Path $Copy -Parent) -ErrorAction SilentlyContinue }
+
+    It 'that differ give one VersionMismatch ErrorRecord naming both versions and the fix, and the pipeline goes on' {
+        $script = @"
+Import-Module '$Copy/MgBridge.psd1'
+'a', 'b' | ForEach-Object { New-MgApplicationSynchronizationJob -ApplicationId `$_ -TemplateId t -WhatIf -ErrorVariable +e -ErrorAction SilentlyContinue }
+'after'
+
+"@ + @'
+"count=$($e.Count)"
+"id=$($e[0].FullyQualifiedErrorId)"
+"category=$($e[0].CategoryInfo.Category)"
+"message=$($e[0].Exception.Message)"
+'@
+        $text = Invoke-Child $script @{ MGBRIDGE_PYTHON = $Python }
+        $text | Should -Match 'after'
+        $text | Should -Match 'count=2'   # one per call: every call is refused, none half-runs
+        $text | Should -Match 'id=VersionMismatch,Microsoft\.Graph\.PowerShell\.Cmdlets\.NewMgApplicationSynchronizationJob_CreateExpanded'
+        $text | Should -Match 'category=NotInstalled'
+        $text | Should -Match ([regex]::Escape("The MgBridge module 9.9.9 met the Python core mgbridge $CoreVersion"))
+        $text | Should -Match ([regex]::Escape("& '$Python' -m pip install mgbridge==9.9.9"))
+        $text | Should -Not -Match 'What if:'
+    }
+    It 'that match let the call through' {
+        $text = Invoke-Child "Import-Module '$Manifest'; New-MgApplicationSynchronizationJob -ApplicationId a -TemplateId t -WhatIf"
+        $text | Should -Match 'What if: POST'
+        $text | Should -Not -Match 'VersionMismatch'
+    }
+}
+
+# Not per transport: each case sets the transport it is about.
+Describe 'Transport fallback' -ForEach @(if ($Transport -eq 'subprocess') { @{} }) {
+    It 'is quiet under auto: no warning, whatever pythonnet can do here' {
+        $script = "Import-Module '$Manifest'; New-MgApplicationSynchronizationJob -ApplicationId a -TemplateId t -WhatIf 3>&1 | " +
+            'ForEach-Object { if ($_ -is [System.Management.Automation.WarningRecord]) { "WARNING-SEEN: $_" } else { $_ } }'
+        $quiet = Invoke-Child $script @{ MGBRIDGE_TRANSPORT = 'auto'; MGBRIDGE_PYTHONNET_DLL = '/nonexistent/Python.Runtime.dll' }
+        $quiet | Should -Match 'What if: POST'
+        $quiet | Should -Not -Match 'WARNING-SEEN|cannot run in this process'
+    }
+    It 'warns when pythonnet was asked for explicitly' {
+        $script = "Import-Module '$Manifest'; New-MgApplicationSynchronizationJob -ApplicationId a -TemplateId t -WhatIf 3>&1 | ForEach-Object { if (`$_ -is [System.Management.Automation.WarningRecord]) { ""WARNING-SEEN: `$_"" } else { `$_ } }"
+        $text = Invoke-Child $script @{ MGBRIDGE_TRANSPORT = 'pythonnet'; MGBRIDGE_PYTHONNET_DLL = '/nonexistent/Python.Runtime.dll' }
+        $text | Should -Match 'WARNING-SEEN: MgBridge: the pythonnet transport cannot run in this process'
+        $text | Should -Match 'What if: POST'
+    }
+}
+
+Describe 'An unusable cache folder' -ForEach @(if ($Transport -eq 'subprocess') { @{} }) {
+    BeforeAll {
+        $script:Scratch = Join-Path ([System.IO.Path]::GetTempPath()) "mgbridge-cache-$PID"
+        $null = New-Item -ItemType Directory -Force $Scratch
+        $script:File = Join-Path $Scratch 'a-file'
+        [System.IO.File]::WriteAllText($File, 'not a folder')
+    }
+    AfterAll { Remove-Item -Recurse -Force $Scratch -ErrorAction SilentlyContinue }
+    It 'as <name> does not fail the import: one warning names MGBRIDGE_CACHE, the module works, no partial DLL is left' -ForEach @(
+        @{ name = 'a path under a regular file'; Sub = 'cache' }
+        @{ name = 'a regular file'; Sub = '' }
+    ) {
+        $cache = if ($Sub) { Join-Path $File $Sub } else { $File }
+        $script = "Import-Module '$Manifest' 3>&1 | ForEach-Object { ""WARNING-SEEN: `$_"" }; New-MgApplicationSynchronizationJob -ApplicationId a -TemplateId t -WhatIf; 'exit=ok'"
+        $text = Invoke-Child $script @{ MGBRIDGE_CACHE = $cache }
+        $text | Should -Match 'exit=ok'
+        $text | Should -Match 'What if: POST'
+        @([regex]::Matches($text, 'WARNING-SEEN:')).Count | Should -Be 1
+        $text | Should -Match ([regex]::Escape("WARNING-SEEN: MgBridge: the cache folder '$cache' (`$env:MGBRIDGE_CACHE) cannot be used"))
+        $text | Should -Not -Match 'Exception calling|MethodInvocationException'
+        @(Get-ChildItem -Recurse -File $Scratch | Where-Object Name -Like '*.tmp*') | Should -BeNullOrEmpty
+        [System.IO.File]::ReadAllText($File) | Should -Be 'not a folder'
+    }
+}
