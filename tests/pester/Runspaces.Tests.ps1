@@ -118,9 +118,11 @@ Describe 'The shared helper (subprocess)' -Tag 'subprocess' -ForEach @(if ($Tran
     }
 
     It 'a call is not held up by another runspace''s slow call (calls overlap on the shared helper)' {
-        # A's create is held 6 s by the emulator; B's create, sent while A's is in flight,
+        # A's create is held 20 s by the emulator; B's create, sent while A's is in flight,
         # comes back before A's does: calls are multiplexed by request id, not serialized.
-        Set-EmulatorFaults @(@{ route = 'jobs.create'; kind = 'latency'; seconds = 6; count = 1 })
+        # (The emulator has no fault released by a handshake; 20 s is ~1000x a warm call even
+        # on a loaded machine, so only serialization, not load, can make B wait for A.)
+        Set-EmulatorFaults @(@{ route = 'jobs.create'; kind = 'latency'; seconds = 20; count = 1 })
         $before = Get-CreateCount
         $a = [powershell]::Create()
         try {
