@@ -26,7 +26,9 @@ from typing import TYPE_CHECKING, Any, Awaitable, Callable, Optional, TypeVar, U
 
 import httpx
 
-from .._auth import AccessToken, Connection, get_connection
+from .._auth import get_connection
+from .._connection import Connection
+from .._tokens import AccessToken
 from .._caller import missing_auth_context
 from .._client import (DEFAULT_CLIENT_TIMEOUT, GraphClientCore, Send, Sleep, Steps,
                        connection_for_credential, get_profile, get_request_context)
