@@ -46,9 +46,9 @@ from ._context import Context, ContextScope
 from ._credentials import is_token_credential
 from ._environments import DEFAULT_ENVIRONMENT, GraphEnvironment, get_environment
 from ._exceptions import BindingError, ParameterSetError
+from ._http_client import build_http_client
 from ._redact import forget_secret
 from ._sign_in import ClientSecretPair, credential_connection, sign_in
-from ._transport import build_http_client
 
 if TYPE_CHECKING:
     from ._credentials import TokenCredential

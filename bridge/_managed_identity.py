@@ -36,10 +36,12 @@ from typing import Any, Mapping, Optional
 
 import httpx
 
+from ._exception_seam import map_exceptions
 from ._exceptions import AuthenticationError
+from ._http_client import MsalHttpClient
+from ._http_log import auth_logger, log_exchange
 from ._redact import redact, register_secret
 from ._tokens import REFRESH_MARGIN, AccessToken
-from ._transport import MsalHttpClient, log_exchange, auth_logger, map_exceptions
 
 __all__ = ["ManagedIdentityTokenProvider", "detect_source", "IMDS_ENDPOINT",
            "IMDS_ENDPOINT_ENV_VAR"]

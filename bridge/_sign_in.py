@@ -14,6 +14,7 @@ from ._connection import Connection
 from ._context import AuthType, Context, ContextScope, TokenCredentialType, scopes_from_claims
 from ._credentials import AsyncCredentialTokenProvider, CredentialTokenProvider, is_async_credential
 from ._environments import GraphEnvironment
+from ._exception_seam import map_exceptions
 from ._exceptions import AuthenticationError, BindingError
 from ._managed_identity import ManagedIdentityTokenProvider
 from ._redact import register_secret
@@ -21,7 +22,6 @@ from ._token_cache import TokenCacheFile
 from ._token_providers import (ConfidentialClientProvider, DeviceCodeProvider, StaticTokenProvider,
                                describe_msal_error, msal_app_kwargs)
 from ._tokens import AccessToken, token_claims
-from ._transport import map_exceptions
 
 __all__ = ["ClientSecretPair", "POWERSHELL_CLIENT_ID", "sign_in", "credential_connection",
            "credential_context"]

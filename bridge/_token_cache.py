@@ -7,7 +7,7 @@ import threading
 from pathlib import Path
 from typing import Optional
 
-from ._transport import map_exceptions
+from ._exception_seam import map_exceptions
 
 __all__ = ["TokenCacheFile"]
 

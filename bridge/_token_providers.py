@@ -15,11 +15,12 @@ import httpx
 
 from ._caller import call_hint, expired_user_token
 from ._environments import GraphEnvironment
+from ._exception_seam import map_exceptions
 from ._exceptions import AuthenticationError
+from ._http_client import MsalHttpClient
 from ._redact import redact
 from ._token_cache import TokenCacheFile
 from ._tokens import AccessToken
-from ._transport import MsalHttpClient, map_exceptions
 
 if TYPE_CHECKING:
     import msal
