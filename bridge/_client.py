@@ -62,7 +62,9 @@ from typing import TYPE_CHECKING, Any, Callable, Optional, TypeVar, Union
 
 import httpx
 
-from ._auth import Connection, credential_connection, get_connection
+from ._auth import get_connection
+from ._connection import Connection
+from ._sign_in import credential_connection
 from ._call_options import CallOptions
 from ._caller import missing_auth_context
 from ._client_core import GraphClientCore, Send, Sleep, Steps, Warn

@@ -16,7 +16,8 @@ from typing import Any, Callable, Generator, Mapping, Optional, TypeVar, Union
 
 import httpx
 
-from ._auth import Connection, get_connection
+from ._auth import get_connection
+from ._connection import Connection
 from ._caller import missing_auth_context
 from ._dedup import find_created
 from ._environments import GraphEnvironment

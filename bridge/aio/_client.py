@@ -26,7 +26,9 @@ from typing import TYPE_CHECKING, Any, Awaitable, Callable, Optional, TypeVar, U
 
 import httpx
 
-from .._auth import AccessToken, Connection, get_connection
+from .._auth import get_connection
+from .._connection import Connection
+from .._tokens import AccessToken
 from .._caller import missing_auth_context
 from .._client import connection_for_credential
 from .._client_core import GraphClientCore, Send, Sleep, Steps
