@@ -35,7 +35,7 @@ import json
 from typing import Any, Mapping, Optional
 
 from ._exceptions import BindingError
-from ._model_binding import MAX_DEPTH, JsonPath, _Binder, _suggest, check_text
+from ._model_binding import MAX_DEPTH, JsonPath, ModelBinder, suggest, check_text
 from ._parameter_sets import resolve_parameter_set
 from ._request import GraphRequest, PathValueError, expand_path
 from ._spec import CmdletSpec, ParameterSpec, Spec, load_spec
@@ -75,7 +75,7 @@ def _canonical_parameters(cmdlet: CmdletSpec, parameters: Mapping[str, Any]) -> 
         try:
             p = cmdlet.parameter(name)
         except KeyError:
-            hint = _suggest(name, names)
+            hint = suggest(name, names)
             raise BindingError(
                 f"A parameter cannot be found that matches parameter name '{name}'."
                 + (f" Did you mean '{hint}'?" if hint else ""),
@@ -94,7 +94,7 @@ def bind_body(value: Any, spec: Optional[Spec] = None, *,
     Returns the Graph JSON body and the warnings.
     """
     spec = spec or load_spec()
-    binder = _Binder(spec)
+    binder = ModelBinder(spec)
     if isinstance(value, (str, bytes)):
         try:
             value = json.loads(value)
@@ -138,8 +138,8 @@ def _identity_key(value: Any, name: str, parameter: ParameterSpec, spec: Spec,
     if isinstance(value, str):
         # As the SDK's identity converter does, a plain string is the key itself.
         return value, parameter.name
-    binder = _Binder(spec)
-    mapping = binder._as_mapping(value, model, parameter.name, parameter.name)
+    binder = ModelBinder(spec)
+    mapping = binder.as_mapping(value, model, parameter.name, parameter.name)
     found: Any = UNSET
     names = [p.name for p in model.properties]
     known = {n.casefold() for n in names}
@@ -148,7 +148,7 @@ def _identity_key(value: Any, name: str, parameter: ParameterSpec, spec: Spec,
             found = v
         elif not isinstance(key, str) or key.casefold() not in known:
             # As body keys get: said, not silently dropped (the identity has no extra properties).
-            hint = _suggest(str(key), names)
+            hint = suggest(str(key), names)
             warnings.append(f"{parameter.name}.{key}: '{key}' is not a property of "
                             f"{model.interface}; it is ignored."
                             + (f" Did you mean '{hint}'?" if hint else ""))
@@ -215,14 +215,14 @@ def bind(parameters: Mapping[str, Any], spec: Optional[Spec] = None) -> GraphReq
     if whole_body is not None and whole_body.name in given:
         body, warnings = bind_body(given[whole_body.name], spec, parameter=whole_body.name)
     else:
-        binder = _Binder(spec)
+        binder = ModelBinder(spec)
         values: dict[JsonPath, Any] = {}
         for p in cmdlet.own_parameters:
             prop_name = p.body_property
             if prop_name and p.name in given:
                 prop = spec.body.property(prop_name)
                 values[prop.json_path] = binder.value(given[p.name], prop, p.name, p.name)
-        body = binder._assemble(spec.body, values, {})
+        body = binder.assemble(spec.body, values, {})
         warnings = binder.warnings
 
     return GraphRequest(method=cmdlet.http_method, path=path, body=body, parameter_set=set_name,

@@ -1,6 +1,6 @@
 """Bind hashtable-shaped input to the spec's model tree, as PowerShell's binder would.
 
-:class:`_Binder` takes dicts/``Mapping``s (and lists of them) and the spec's models:
+:class:`ModelBinder` takes dicts/``Mapping``s (and lists of them) and the spec's models:
 keys case-insensitive; AutoRest's flattened names (``ScheduleInterval``) and
 Graph's nested form (``schedule = {interval}``) both land at the same JSON path;
 unknown keys are kept with their exact spelling as additional properties, with a
@@ -27,7 +27,7 @@ from ._values import (to_json_bool, to_json_datetime, to_json_enum, to_json_int,
                       to_json_timespan)
 from ._wording import expected_type, show, term
 
-__all__ = ["MAX_DEPTH", "check_text"]
+__all__ = ["ModelBinder", "MAX_DEPTH", "JsonPath", "check_text", "suggest"]
 
 #: How deeply a parameter's value may nest (dicts and lists); the shim's encoder allows more,
 #: so deeper input always gets this module's BindingError with its key path.
@@ -54,14 +54,14 @@ def check_text(text: str, parameter: str, path: str) -> str:
     return text
 
 
-def _suggest(name: str, candidates: Sequence[str]) -> Optional[str]:
+def suggest(name: str, candidates: Sequence[str]) -> Optional[str]:
+    """The candidate ``name`` most likely meant (case-insensitive), for a did-you-mean."""
     folded = {c.casefold(): c for c in candidates}
     match = difflib.get_close_matches(name.casefold(), list(folded), n=1, cutoff=0.75)
     return folded[match[0]] if match else None
 
 
-
-class _Binder:
+class ModelBinder:
     """Binds values to the spec's models, collecting warnings on the way."""
 
     def __init__(self, spec: Spec) -> None:
@@ -145,15 +145,16 @@ class _Binder:
 
     # A whole model -------------------------------------------------------------
     def model(self, value: Any, model: ModelSpec, path: str, parameter: str) -> dict[str, Any]:
-        mapping = self._as_mapping(value, model, path, parameter)
+        mapping = self.as_mapping(value, model, path, parameter)
         values: dict[JsonPath, Any] = {}
         sources: dict[JsonPath, str] = {}
         extras: dict[JsonPath, list[tuple[str, Any]]] = {}
         self._collect(mapping, model, (), path, parameter, values, sources, extras)
-        return self._assemble(model, values, extras)
+        return self.assemble(model, values, extras)
 
-    def _as_mapping(self, value: Any, model: ModelSpec, path: str,
-                    parameter: str) -> Mapping[str, Any]:
+    def as_mapping(self, value: Any, model: ModelSpec, path: str,
+                   parameter: str) -> Mapping[str, Any]:
+        """``value`` as a mapping (a model object's ``to_dict()``), or a BindingError."""
         if isinstance(value, MappingABC):
             return value
         to_dict = getattr(value, "to_dict", None)
@@ -248,7 +249,7 @@ class _Binder:
                  depth: int, path: str, parameter: str, sink: list[tuple[str, Any]]) -> None:
         names = [p.name for p in in_scope] if depth == 0 else []
         names += sorted({p.json_path[depth] for p in in_scope})
-        hint = _suggest(key, names)
+        hint = suggest(key, names)
         where = model.interface if depth == 0 else model.groups.get(
             ".".join(p for p in in_scope[0].json_path[:depth]), model.interface)
         message = (f"{path}: '{key}' is not a property of {where}; it is kept as an additional "
@@ -294,8 +295,8 @@ class _Binder:
                            parameter=parameter, path=path, expected="a JSON value")
 
     @staticmethod
-    def _assemble(model: ModelSpec, values: Mapping[JsonPath, Any],
-                  extras: Mapping[JsonPath, list[tuple[str, Any]]]) -> dict[str, Any]:
+    def assemble(model: ModelSpec, values: Mapping[JsonPath, Any],
+                 extras: Mapping[JsonPath, list[tuple[str, Any]]]) -> dict[str, Any]:
         """Nest the collected values in the spec's order, then additional properties."""
         root: dict[str, Any] = {}
 
