@@ -209,7 +209,8 @@ class GraphClient(GraphClientCore):
             TimeoutError_: the POST timed out and the object is not listed (yet): Graph may
                 still create it, so nothing was re-sent.
         """
-        return self._created(self._run(request, create=True, warn=warn or http_logger.warning))
+        return self._created(self._run(request, create=True, warn=warn or http_logger.warning),
+                             request)
 
     def list_all(self, path: str) -> list[Any]:
         """GET a collection and follow ``@odata.nextLink`` (at most 50 pages)."""

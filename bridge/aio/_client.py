@@ -164,7 +164,7 @@ class AsyncGraphClient(GraphClientCore):
                 raise
             await self._settle(request, task)
             raise
-        return self._created(result)
+        return self._created(result, request)
 
     async def list_all(self, path: str) -> list[Any]:
         """GET a collection and follow ``@odata.nextLink`` (at most 50 pages)."""
@@ -182,7 +182,7 @@ class AsyncGraphClient(GraphClientCore):
         job: Optional[dict[str, Any]] = None
         error: Optional[BaseException] = None
         try:
-            job = self._created(task.result())
+            job = self._created(task.result(), request)
         except Exception as exc:
             error = exc
         self.cancelled_creates.append(CancelledCreate(request, job, error))
