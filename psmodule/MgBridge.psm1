@@ -1,5 +1,5 @@
 # MgBridge loader, as run from a checkout: load the model types, then the functions of
-# Private/, generated/ and Public/ (one function per file); pythonnet/ is loaded on the
+# Private/, subprocess/, generated/ and Public/ (one function per file); pythonnet/ is loaded on the
 # first call that uses that transport (Import-BridgePythonNetTransport). The release
 # build (bash scripts/package) replaces this file with one holding those functions
 # already merged, and ships the types precompiled in bin/MgBridge.Models.dll, so an
@@ -144,5 +144,5 @@ $script:BridgeCacheProblem = $null
 $script:BridgeCache = Get-BridgeCacheDirectory
 $script:BridgeStamp = Get-BridgeSourceStamp
 Import-BridgeAssembly
-foreach ($file in Get-BridgeScriptBundle -Name Functions -Folders 'Private', 'generated', 'Public') { . $file }
+foreach ($file in Get-BridgeScriptBundle -Name Functions -Folders 'Private', 'subprocess', 'generated', 'Public') { . $file }
 Initialize-BridgeModule -Transport $Transport

@@ -8,7 +8,7 @@
       - the C# types (psmodule/custom/*.cs, psmodule/generated/*.cs) compiled with the
         .NET SDK into bin/MgBridge.Models.dll (MgBridge.Models.csproj): no Add-Type and
         no compiler on a user's import;
-      - the functions of Private/, generated/ and Public/ (one per file in the repository)
+      - the functions of Private/, subprocess/, generated/ and Public/ (one per file in the repository)
         merged into MgBridge.psm1, and those of pythonnet/ into MgBridge.PythonNet.ps1
         (loaded on the first pythonnet call), each file's text after a '# ---- <file>' line;
       - every other file of psmodule/ (format data, help, the pythonnet host) as it is, but
@@ -97,10 +97,10 @@ function Join-ScriptFile {
     }
     $text.ToString()
 }
-$merged = @('Private', 'generated', 'Public', 'pythonnet')
+$merged = @('Private', 'subprocess', 'generated', 'Public', 'pythonnet')
 $psm1 = @"
 # MgBridge $version, release build (bash scripts/package): the functions of psmodule/Private,
-# psmodule/generated and psmodule/Public merged into this one file, and the C# types
+# psmodule/subprocess, psmodule/generated and psmodule/Public merged into this one file, and the C# types
 # precompiled into bin/MgBridge.Models.dll, so importing compiles nothing and writes no cache.
 # Do not edit: the sources are one function per file in the repository.
 param([string]`$Transport)
@@ -111,7 +111,7 @@ Set-StrictMode -Version 3.0
 # Loading the same path again (Import-Module -Force) returns the loaded assembly.
 [void][System.Reflection.Assembly]::LoadFrom([System.IO.Path]::Combine(`$PSScriptRoot, 'bin', 'MgBridge.Models.dll'))
 
-$(Join-ScriptFile -Folders 'Private', 'generated', 'Public')
+$(Join-ScriptFile -Folders 'Private', 'subprocess', 'generated', 'Public')
 Initialize-BridgeModule -Transport `$Transport
 "@
 [System.IO.File]::WriteAllText((Join-Path $module 'MgBridge.psm1'), $psm1)

@@ -141,7 +141,7 @@ def _assert_installed_run(report: dict[str, Any], home: Path, venv: Path, transp
     files = set(report["Files"])
     assert {"MgBridge.psd1", "MgBridge.psm1", "MgBridge.PythonNet.ps1", "bin/MgBridge.Models.dll",
             "bin/Python.Runtime.dll", "LICENSE"} <= files, files
-    assert not [f for f in files if f.endswith((".cs", ".md")) or f.startswith(("Private/", "Public/"))]
+    assert not [f for f in files if f.endswith((".cs", ".md")) or f.startswith(("Private/", "Public/", "subprocess/", "pythonnet/"))]
     assert files - {"python.json", "PSGetModuleInfo.xml"} == set(report["FileList"])
     assert report["Help"] == "Create new navigation property to jobs for applications"
     assert report["ProjectUri"].startswith("https://") and report["LicenseUri"].startswith("https://")
