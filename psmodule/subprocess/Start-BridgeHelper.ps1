@@ -39,13 +39,17 @@ function Start-BridgeHelper {
         $helper = $null
         try {
             if ($early -and $early.Key -eq $key) {
-                $helper = $early.Helper  # started at import; its 'hello' is on its way
+                $helper = $early.Helper  # started at import; its 'hello' is on its way ($null: it could not start)
                 $early = $null
-            } else {
+            }
+            if (-not $helper) {
                 $helper = [MgBridge.HelperProcess]::new($candidate.Path, [string[]]@('-m', 'bridge.protocol'), $env, $null)
                 $helper.Expect(0)
                 $null = $helper.Send('{"v":1,"id":0,"op":"hello"}')
             }
+            # This thread would only wait while Python starts: load the format data meanwhile.
+            # (A failure here is left for the first output to report.)
+            if (-not $script:BridgeFormatDataLoaded) { try { Import-BridgeFormatData } catch { $script:BridgeFormatDataLoaded = $false } }
             $line = $null
             $deadline = [datetime]::UtcNow.AddSeconds(60)
             while ($null -eq $line -and -not $helper.Ended(0) -and [datetime]::UtcNow -lt $deadline) { $line = $helper.Receive(0, 50) }
@@ -77,7 +81,7 @@ function Start-BridgeHelper {
             $failures.Add("$($candidate.Source): $($candidate.Path): $detail")
         }
     }
-    if ($early) { $early.Helper.Kill(); $early.Helper.Dispose() }  # started for other settings
+    if ($early -and $early.Helper) { $early.Helper.Kill(); $early.Helper.Dispose() }  # started for other settings
     if (-not $state.Helper) {
         $version = Get-BridgeModuleVersion
         $message = "MgBridge $version needs its Python core, the Python package mgbridge " +
