@@ -42,7 +42,7 @@ from typing import TYPE_CHECKING, Any, Callable, Optional, TypeVar, Union
 
 import httpx
 
-from ._auth import Connection
+from ._connection import Connection
 from ._call_options import CallOptions
 from ._client_core import GraphClientCore, current_connection
 from ._create import create_steps

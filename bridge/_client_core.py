@@ -26,7 +26,9 @@ from typing import Any, Iterator, Optional, Union
 
 import httpx
 
-from ._auth import Connection, credential_connection, get_connection
+from ._auth import get_connection
+from ._connection import Connection
+from ._sign_in import credential_connection
 from ._caller import missing_auth_context
 from ._environments import DEFAULT_ENVIRONMENT, GraphEnvironment, get_environment
 from ._exception_seam import map_exceptions, request_maybe_sent

@@ -93,7 +93,7 @@ def _created(client: "GraphClientCore", request: GraphRequest, response: httpx.R
         if found is None:
             raise
         return found
-    if not answer.ok:
+    if not request.succeeded(answer.status):  # the spec's success statuses
         raise response_error(response)
     return answer.json if isinstance(answer.json, dict) else {}
 

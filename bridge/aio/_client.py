@@ -27,8 +27,8 @@ from typing import TYPE_CHECKING, Any, Awaitable, Callable, Optional, TypeVar, U
 
 import httpx
 
-from .._auth import AccessToken, Connection
 from .._client_core import GraphClientCore, current_connection
+from .._connection import Connection
 from .._create import create_steps
 from .._environments import GraphEnvironment
 from .._http_client import http_client_options
@@ -39,6 +39,7 @@ from .._response import GraphResponse
 from .._retry import DEFAULT_MAX_RETRY, DEFAULT_MAX_RETRY_TIME, DEFAULT_RETRY_DELAY, IDEMPOTENT_METHODS
 from .._settings import DEFAULT_CLIENT_TIMEOUT, get_profile, get_request_context
 from .._steps import Send, Sleep, Step, Steps, StepWalk
+from .._tokens import AccessToken
 
 if TYPE_CHECKING:
     from .._credentials import AsyncTokenCredential, TokenCredential
