@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any, Iterator, Mapping, Optional
 from ._spec import ModelSpec, PropertySpec, load_spec, snake_case
 from ._values import parse_datetime, parse_duration_ticks, ticks_to_timedelta
 
-__all__ = ["GraphModel", "SynchronizationJob", "register_classes", "JsonPath"]
+__all__ = ["GraphModel", "register_classes", "JsonPath"]
 
 JsonPath = tuple[str, ...]
 
@@ -170,6 +170,3 @@ class GraphModel:
                           if not isinstance(v, (dict, list)) and not k.startswith("@odata."))
         return f"{name}({shown})"
 
-
-# The generated typed classes register themselves; SynchronizationJob is the root.
-from ._generated.models import SynchronizationJob  # noqa: E402
