@@ -32,12 +32,13 @@ from ._auth import (AccessToken, AuthType, ClientSecretPair, Connection, Context
                     TokenCredentialType, TokenProvider, connect, disconnect, get_connection,
                     get_context)
 from ._credentials import AccessTokenLike, AsyncTokenCredential, TokenCredential
-from ._client import (GraphClient, RequestContext, get_default_client, get_profile,
-                      get_request_context, reset_request_context, select_profile,
-                      set_request_context)
+from ._client import GraphClient, get_default_client
+from ._settings import (RequestContext, get_profile, get_request_context, reset_request_context,
+                        select_profile, set_request_context)
 from ._environments import GraphEnvironment, add_environment, get_environment, remove_environment
 from ._retry import RetryPolicy
-from ._transport import GraphResponse, capture_http_debug
+from ._http_log import capture_http_debug
+from ._response import GraphResponse
 from ._binding import UNSET, bind
 from ._exceptions import (AuthenticationError, BindingError, BridgeError, GraphError,
                           NetworkError, ParameterSetError, ProtocolError, RetryExhaustedError,

@@ -119,7 +119,7 @@ def bind_for(parameters: Mapping[str, Any], client: Optional["_Target"],
     if client is not None:
         return request.targeting(client.endpoint, client.api_version)
     from ._auth import get_connection
-    from ._client import get_profile
+    from ._settings import get_profile
     connection = get_connection()
     endpoint = connection.environment.graph_endpoint \
         if connection is not None and not connection.closed else request.endpoint

@@ -61,7 +61,8 @@ from ._caller import (MISSING_AUTH_CONTEXT, call_hint, expired_user_token, inval
 from ._environments import DEFAULT_ENVIRONMENT, GraphEnvironment, get_environment
 from ._exceptions import AuthenticationError, BindingError, ParameterSetError
 from ._redact import forget_secret, redact, register_secret
-from ._transport import MsalHttpClient, build_http_client, map_exceptions
+from ._exception_seam import map_exceptions
+from ._http_client import MsalHttpClient, build_http_client
 
 if TYPE_CHECKING:
     import msal

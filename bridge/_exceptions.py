@@ -19,7 +19,8 @@ OS errors) are translated at a single seam and chained with ``from exc``::
 
 Each class has a stable ``error_id`` that the PowerShell shim uses as the
 FullyQualifiedErrorId prefix, and a PowerShell ``category``
-(System.Management.Automation.ErrorCategory name).
+(System.Management.Automation.ErrorCategory name). Both come from one table,
+:data:`ERROR_IDS`, which :mod:`bridge.protocol` reads too.
 """
 
 from __future__ import annotations
@@ -42,11 +43,54 @@ __all__ = [
 ]
 
 
+# -- The one table of error ids ------------------------------------------------------------
+#: Class name -> (errorId, ErrorCategory), most specific class first. ``errorId`` is the
+#: FullyQualifiedErrorId prefix (``None``: the Graph error code of the answer). Each class
+#: below takes its ``error_id`` and ``category`` from its row when it is defined
+#: (:meth:`BridgeError.__init_subclass__`), and :data:`bridge.protocol.ERROR_TABLE` resolves
+#: the names to classes, so the PowerShell shim's ErrorRecords and ``to_dict()`` agree.
+#: Rows name classes rather than hold them because two (``VersionMismatch``, ``Cancelled``)
+#: are bridge.protocol's, which imports this module. docs/protocol.md's table is generated
+#: from this one (``scripts/generate``).
+ERROR_IDS: dict[str, tuple[Optional[str], str]] = {
+    "ParameterSetError": ("AmbiguousParameterSet", "InvalidArgument"),
+    "BindingError": ("BindingError", "InvalidArgument"),
+    "SpecError": ("SpecError", "InvalidData"),
+    "AuthenticationError": ("AuthenticationError", "AuthenticationError"),
+    "BridgeTimeoutError": ("Timeout", "OperationTimeout"),
+    "RetryExhaustedError": ("RetryExhausted", "LimitsExceeded"),
+    "NetworkError": ("NetworkError", "ConnectionError"),
+    "TransportError": ("TransportError", "ConnectionError"),
+    "GraphError": (None, "InvalidOperation"),
+    "VersionMismatch": ("VersionMismatch", "NotInstalled"),
+    "ProtocolError": ("ProtocolError", "ProtocolError"),
+    "Cancelled": ("OperationStopped", "OperationStopped"),
+    "BridgeError": ("BridgeError", "NotSpecified"),
+    "Exception": ("InternalError", "NotSpecified"),  # not ours: a bug in the core
+}
+
+
+def _take_row(cls: type["BridgeError"]) -> None:
+    """Set ``cls.error_id`` / ``cls.category`` from its row of :data:`ERROR_IDS`, if it has one."""
+    row = ERROR_IDS.get(cls.__name__) if cls.__module__.startswith("bridge.") else None
+    if row is None:
+        return  # a subclass without a row (a caller's own) keeps its base's id
+    error_id, category = row
+    if error_id is not None:
+        cls.error_id = error_id
+    cls.category = category
+
+
 class BridgeError(Exception):
     """Base class of every error raised by the bridge."""
 
-    error_id: str = "BridgeError"
-    category: str = "NotSpecified"
+    #: The errorId and ErrorCategory of the class, from :data:`ERROR_IDS`.
+    error_id: str
+    category: str
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        _take_row(cls)
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready description, used by the PowerShell protocol."""
@@ -54,11 +98,11 @@ class BridgeError(Exception):
                 "category": self.category, "message": str(self)}
 
 
+_take_row(BridgeError)
+
+
 class SpecError(BridgeError):
     """The spec files are inconsistent; a bug in the package, not in the input."""
-
-    error_id = "SpecError"
-    category = "InvalidData"
 
 
 class BindingError(BridgeError, ValueError):
@@ -71,9 +115,6 @@ class BindingError(BridgeError, ValueError):
         expected: what would have been accepted, in words.
         value: the offending value's repr (truncated), or None.
     """
-
-    error_id = "BindingError"
-    category = "InvalidArgument"
 
     def __init__(self, message: str, *, parameter: Optional[str] = None,
                  path: Optional[str] = None, expected: Optional[str] = None,
@@ -93,29 +134,17 @@ class BindingError(BridgeError, ValueError):
 class ParameterSetError(BindingError):
     """The supplied parameters match no parameter set, or more than one."""
 
-    error_id = "AmbiguousParameterSet"
-    category = "InvalidArgument"
-
 
 class AuthenticationError(BridgeError):
     """Not connected, or the identity provider refused to issue a token."""
-
-    error_id = "AuthenticationError"
-    category = "AuthenticationError"
 
 
 class TransportError(BridgeError):
     """The request did not reach Graph, or no Graph answer came back."""
 
-    error_id = "TransportError"
-    category = "ConnectionError"
-
 
 class BridgeTimeoutError(TransportError, TimeoutError):
     """A connect, read, write or pool timeout expired (``except TimeoutError`` catches it)."""
-
-    error_id = "Timeout"
-    category = "OperationTimeout"
 
 
 #: The name before 0.2; kept so existing ``except bridge.TimeoutError_`` keeps working.
@@ -125,8 +154,6 @@ TimeoutError_ = BridgeTimeoutError
 class NetworkError(TransportError):
     """The connection failed: refused, reset, dropped or TLS verification failed."""
 
-    error_id = "NetworkError"
-
 
 class RetryExhaustedError(TransportError):
     """Graph kept throttling (429) or being unavailable (503/504) past the retry budget.
@@ -135,9 +162,6 @@ class RetryExhaustedError(TransportError):
         last_error: the :class:`GraphError` of the last answer (also ``__cause__``).
         attempts: how many times the request was sent.
     """
-
-    error_id = "RetryExhausted"
-    category = "LimitsExceeded"
 
     def __init__(self, message: str, *, last_error: Optional["GraphError"] = None,
                  attempts: Optional[int] = None) -> None:
@@ -162,8 +186,6 @@ class GraphError(BridgeError):
         request_id / client_request_id / date: from ``error.innerError`` or headers.
         inner_error: the raw ``innerError`` mapping.
     """
-
-    category = "InvalidOperation"
 
     def __init__(self, status: int, code: str, message: str, *,
                  request_id: Optional[str] = None,
@@ -194,5 +216,3 @@ class GraphError(BridgeError):
 class ProtocolError(BridgeError):
     """A malformed or unsupported message on the bridge protocol."""
 
-    error_id = "ProtocolError"
-    category = "ProtocolError"

@@ -39,7 +39,9 @@ import httpx
 from ._auth import AccessToken
 from ._exceptions import AuthenticationError
 from ._redact import redact, register_secret
-from ._transport import MsalHttpClient, log_exchange, auth_logger, map_exceptions
+from ._exception_seam import map_exceptions
+from ._http_client import MsalHttpClient
+from ._http_log import auth_logger, log_exchange
 
 __all__ = ["ManagedIdentityTokenProvider", "detect_source", "IMDS_ENDPOINT",
            "IMDS_ENDPOINT_ENV_VAR"]

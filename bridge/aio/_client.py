@@ -28,14 +28,17 @@ import httpx
 
 from .._auth import AccessToken, Connection, get_connection
 from .._caller import missing_auth_context
-from .._client import (DEFAULT_CLIENT_TIMEOUT, GraphClientCore, Send, Sleep, Steps,
-                       connection_for_credential, get_profile, get_request_context)
+from .._client import connection_for_credential
+from .._client_core import GraphClientCore, Send, Sleep, Steps
 from .._environments import GraphEnvironment
 from .._exceptions import AuthenticationError
 from .._redact import redact
 from .._request import DEFAULT_API_VERSION, GraphRequest
-from .._transport import (GraphResponse, http_client_options, http_logger, log_exchange,
-                          map_exceptions)
+from .._exception_seam import map_exceptions
+from .._http_client import http_client_options
+from .._http_log import http_logger, log_exchange
+from .._response import GraphResponse
+from .._settings import DEFAULT_CLIENT_TIMEOUT, get_profile, get_request_context
 
 if TYPE_CHECKING:
     from .._credentials import AsyncTokenCredential, TokenCredential

@@ -190,7 +190,7 @@ def _op_environments(args: Mapping[str, Any], ctx: "_Call") -> Any:
 
 
 def _op_request_context(args: Mapping[str, Any], ctx: "_Call") -> Any:
-    from bridge import _client
+    from bridge import _settings
     action = args.get("action", "get")
     if action == "set":
         names = {"maxRetry": "max_retry", "retryDelay": "retry_delay",
@@ -200,27 +200,27 @@ def _op_request_context(args: Mapping[str, Any], ctx: "_Call") -> Any:
         if unknown:
             raise ProtocolError(f"request_context: unknown argument {unknown[0]!r}")
         try:
-            result = _client.set_request_context(**changes)
+            result = _settings.set_request_context(**changes)
         except (TypeError, ValueError) as exc:
             if isinstance(exc, BindingError):
                 raise
             raise BindingError(str(exc), parameter="RequestContext") from None
     elif action == "reset":
-        result = _client.reset_request_context()
+        result = _settings.reset_request_context()
     elif action == "get":
-        result = _client.get_request_context()
+        result = _settings.get_request_context()
     else:
         raise ProtocolError(f"request_context: unknown action {action!r}")
     return {"requestContext": result.to_dict()}
 
 
 def _op_profile(args: Mapping[str, Any], ctx: "_Call") -> Any:
-    from bridge import _client
+    from bridge import _settings
     action = args.get("action", "get")
     if action == "select":
-        return {"profile": _client.select_profile(args.get("name"))}  # type: ignore[arg-type]
+        return {"profile": _settings.select_profile(args.get("name"))}  # type: ignore[arg-type]
     if action == "get":
-        return {"profile": _client.get_profile()}
+        return {"profile": _settings.get_profile()}
     raise ProtocolError(f"profile: unknown action {action!r}")
 
 
@@ -310,7 +310,7 @@ def dispatch(message: Mapping[str, Any], emit: Optional[Emit] = None) -> dict[st
     try:
         with powershell_caller():  # messages name Connect-MgGraph, not bridge.connect(...)
             if message.get("debug"):
-                from bridge._transport import capture_http_debug
+                from bridge._http_log import capture_http_debug
                 with capture_http_debug() as debug:
                     result = handler(args, call)
             else:

@@ -1,23 +1,10 @@
-"""The one table from Python exceptions to PowerShell ErrorRecord ids and categories.
+"""Errors on the wire: the one error table with its classes, and each error's message form.
 
 The shim does not interpret errors: it builds the ErrorRecord from what
-:func:`error_to_dict` says. Most specific class first; the first match wins::
-
-    Python class            errorId                  ErrorCategory
-    ParameterSetError       AmbiguousParameterSet    InvalidArgument
-    BindingError            BindingError             InvalidArgument
-    SpecError               SpecError                InvalidData
-    AuthenticationError     AuthenticationError      AuthenticationError
-    BridgeTimeoutError      Timeout                  OperationTimeout
-    RetryExhaustedError     RetryExhausted           LimitsExceeded
-    NetworkError            NetworkError             ConnectionError
-    TransportError          TransportError           ConnectionError
-    GraphError              <Graph error code>       InvalidOperation
-    VersionMismatch         VersionMismatch          NotInstalled
-    ProtocolError           ProtocolError            ProtocolError
-    Cancelled               OperationStopped         OperationStopped
-    BridgeError             BridgeError              NotSpecified
-    any other Exception     InternalError            NotSpecified
+:func:`error_to_dict` says. The ids and categories are the one table of
+:data:`bridge._exceptions.ERROR_IDS`; :data:`ERROR_TABLE` is that table with the
+classes resolved, most specific first, and the first match wins (docs/protocol.md
+shows it, generated). Errors only the shim raises are in :data:`SHIM_ERROR_IDS`.
 
 For a GraphError the shim completes the SDK's FullyQualifiedErrorId,
 ``<code>,Microsoft.Graph.PowerShell.Cmdlets.NewMgApplicationSynchronizationJob_<Set>``.
@@ -26,21 +13,19 @@ Messages pass through :func:`bridge._redact.redact`; tracebacks never travel.
 
 from __future__ import annotations
 
+import builtins
 from typing import Any, Optional
 
-from bridge._exceptions import (AuthenticationError, BindingError, BridgeError, GraphError,
-                                NetworkError, ParameterSetError, ProtocolError,
-                                RetryExhaustedError, SpecError, TimeoutError_, TransportError)
+from bridge import _exceptions
+from bridge._exceptions import ERROR_IDS, BridgeError, GraphError, ProtocolError
 from bridge._redact import redact
 
-__all__ = ["Cancelled", "ERROR_TABLE", "VersionMismatch", "error_to_dict", "lookup"]
+__all__ = ["Cancelled", "ERROR_TABLE", "SHIM_ERROR_IDS", "VersionMismatch", "error_to_dict",
+           "lookup"]
 
 
 class Cancelled(BridgeError):
     """The caller cancelled the request (Ctrl+C / StopProcessing) before it finished."""
-
-    error_id = "OperationStopped"
-    category = "OperationStopped"
 
 
 class VersionMismatch(ProtocolError):
@@ -48,9 +33,6 @@ class VersionMismatch(ProtocolError):
 
     The message names both versions and the command that installs the matching core.
     """
-
-    error_id = "VersionMismatch"
-    category = "NotInstalled"
 
     def __init__(self, module: str, core: str, python: str) -> None:
         super().__init__(
@@ -61,23 +43,23 @@ class VersionMismatch(ProtocolError):
         self.python = python
 
 
-# (class, errorId or None for "the Graph error code", ErrorCategory name)
-ERROR_TABLE: tuple[tuple[type[BaseException], Optional[str], str], ...] = (
-    (ParameterSetError, "AmbiguousParameterSet", "InvalidArgument"),
-    (BindingError, "BindingError", "InvalidArgument"),
-    (SpecError, "SpecError", "InvalidData"),
-    (AuthenticationError, "AuthenticationError", "AuthenticationError"),
-    (TimeoutError_, "Timeout", "OperationTimeout"),
-    (RetryExhaustedError, "RetryExhausted", "LimitsExceeded"),
-    (NetworkError, "NetworkError", "ConnectionError"),
-    (TransportError, "TransportError", "ConnectionError"),
-    (GraphError, None, "InvalidOperation"),
-    (VersionMismatch, "VersionMismatch", "NotInstalled"),
-    (ProtocolError, "ProtocolError", "ProtocolError"),
-    (Cancelled, "OperationStopped", "OperationStopped"),
-    (BridgeError, "BridgeError", "NotSpecified"),
-    (Exception, "InternalError", "NotSpecified"),
-)
+def _resolve(name: str) -> type[BaseException]:
+    cls = globals().get(name) or getattr(_exceptions, name, None) or getattr(builtins, name)
+    assert isinstance(cls, type) and issubclass(cls, BaseException), name
+    return cls
+
+
+#: (class, errorId or None for "the Graph error code", ErrorCategory name), most specific
+#: first: :data:`bridge._exceptions.ERROR_IDS` with its class names resolved.
+ERROR_TABLE: tuple[tuple[type[BaseException], Optional[str], str], ...] = tuple(
+    (_resolve(name), error_id, category) for name, (error_id, category) in ERROR_IDS.items())
+
+#: errorId -> ErrorCategory of the errors the PowerShell shim makes itself, beside the
+#: table's ids it reuses (ProtocolError, VersionMismatch, InternalError): the helper
+#: process exited. Listed so the documented table is whole and the shim is checked against it.
+SHIM_ERROR_IDS: dict[str, str] = {"HelperExited": "ResourceUnavailable"}
+
+_FOREIGN_ID, _FOREIGN_CATEGORY = ERROR_IDS["Exception"]
 
 
 def lookup(exc: BaseException) -> tuple[str, str]:
@@ -87,7 +69,7 @@ def lookup(exc: BaseException) -> tuple[str, str]:
             if error_id is None:
                 error_id = str(getattr(exc, "code", None) or getattr(exc, "error_id", cls.__name__))
             return error_id, category
-    return "InternalError", "NotSpecified"  # pragma: no cover - Exception matches everything
+    return str(_FOREIGN_ID), _FOREIGN_CATEGORY  # a BaseException that is no Exception (KeyboardInterrupt)
 
 
 def error_to_dict(exc: BaseException) -> dict[str, Any]:

@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 # Generator modules, in the order they run. Add new ones here.
 GENERATORS = ["scripts.codegen.python_api", "scripts.codegen.python_models",
-              "scripts.codegen.powershell", "scripts.codegen.version"]
+              "scripts.codegen.powershell", "scripts.codegen.version", "scripts.codegen.errors"]
 
 
 def render_all() -> dict[str, str]:

@@ -9,7 +9,7 @@ import sys
 from datetime import timedelta
 
 import bridge
-from bridge._transport import USER_AGENT
+from bridge._http_client import USER_AGENT
 
 info = json.loads(open(sys.argv[1], encoding="utf-8").read())
 bridge.add_environment("Emulator", azure_ad_endpoint=info["login_url"],

@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bridge import _auth, _client  # noqa: E402
+from bridge import _auth, _settings  # noqa: E402
 from bridge._environments import add_environment, remove_environment  # noqa: E402
 from bridge.emulator import Emulator  # noqa: E402
 
@@ -38,8 +38,8 @@ def clean_environment(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
             monkeypatch.delenv(name, raising=False)
     yield
     _auth.disconnect()
-    _client.reset_request_context()
-    _client.select_profile("v1.0")
+    _settings.reset_request_context()
+    _settings.select_profile("v1.0")
 
 
 @pytest.fixture(scope="session")

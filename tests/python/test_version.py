@@ -12,7 +12,7 @@ import pytest
 
 import bridge
 import bridge.powershell as powershell
-from bridge._transport import USER_AGENT
+from bridge._http_client import USER_AGENT
 from bridge.protocol import dispatch
 
 REPO = Path(__file__).resolve().parents[2]

@@ -9,7 +9,8 @@ from typing import Any, Callable
 import pytest
 
 from bridge._auth import connect
-from bridge._client import GraphClient, find_created, values_match
+from bridge._client import GraphClient
+from bridge._dedup import find_created, values_match
 from bridge._exceptions import GraphError, NetworkError, RetryExhaustedError, TransportError
 from bridge._request import GraphRequest, jobs_path
 from bridge.emulator import Emulator

@@ -8,8 +8,10 @@ import inspect
 
 import pytest
 
-MODULES = ["bridge._redact", "bridge._environments", "bridge._retry", "bridge._transport",
-           "bridge.aio._client", "bridge.aio._api",
+MODULES = ["bridge._redact", "bridge._environments", "bridge._retry", "bridge._exception_seam",
+           "bridge._http_log", "bridge._http_client", "bridge._response",
+           "bridge.aio._client", "bridge.aio._api", "bridge._client_core", "bridge._dedup",
+           "bridge._settings",
            "bridge._auth", "bridge._managed_identity", "bridge._client", "bridge._credentials",
            "bridge._caller"]
 

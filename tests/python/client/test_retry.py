@@ -8,7 +8,8 @@ from typing import Any, Callable
 
 import pytest
 
-from bridge._client import GraphClient, RequestContext, get_request_context, set_request_context
+from bridge._client import GraphClient
+from bridge._settings import RequestContext, get_request_context, set_request_context
 from bridge._exceptions import BindingError, RetryExhaustedError
 from bridge._request import GraphRequest
 from bridge._retry import MAX_RETRY_DELAY, RetryPolicy, parse_retry_after

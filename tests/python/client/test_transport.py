@@ -14,15 +14,16 @@ import pytest
 
 from bridge._auth import (AccessToken, AuthType, Connection, Context, TokenCredentialType,
                           connect)
-from bridge._client import (GraphClient, get_default_client, get_profile, get_request_context,
-                            select_profile, set_request_context)
+from bridge._client import GraphClient, get_default_client
 from bridge._environments import add_environment, get_environment, remove_environment
 from bridge._exceptions import (AuthenticationError, BindingError, GraphError, NetworkError,
                                 TimeoutError_, TransportError)
 from bridge._redact import REDACTED, redact, register_secret
 from bridge._request import GraphRequest, jobs_path
-from bridge._transport import (capture_http_debug, graph_error_from_response, map_exceptions,
-                               request_maybe_sent, status_name)
+from bridge._exception_seam import map_exceptions, request_maybe_sent
+from bridge._http_log import capture_http_debug
+from bridge._response import graph_error_from_response, status_name
+from bridge._settings import get_profile, get_request_context, select_profile, set_request_context
 from bridge.emulator import Emulator
 
 GUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
