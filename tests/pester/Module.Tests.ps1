@@ -13,10 +13,54 @@ Describe 'Manifest' {
         $info.Name | Should -Be 'MgBridge'
         $info.PowerShellVersion | Should -Be ([version]'7.4')
     }
-    It 'exports exactly the documented commands' {
-        $expected = 'Add-MgEnvironment', 'Connect-MgGraph', 'Disconnect-MgGraph', 'Get-MgContext', 'Get-MgEnvironment',
+}
+
+Describe 'Exported names' {
+    BeforeAll {
+        # The public surface, pinned: the SDK's command names this module provides, no aliases.
+        $script:PinnedFunctions = 'Add-MgEnvironment', 'Connect-MgGraph', 'Disconnect-MgGraph', 'Get-MgContext', 'Get-MgEnvironment',
             'Get-MgRequestContext', 'New-MgApplicationSynchronizationJob', 'Remove-MgEnvironment', 'Select-MgProfile', 'Set-MgRequestContext'
-        @((Get-Module MgBridge).ExportedCommands.Keys | Sort-Object) | Should -Be $expected
+        $script:PinnedAliases = @()
+        function Get-Difference([string[]]$Actual, [string[]]$Pinned) {
+            # Both ways: names given but not pinned, and pinned names missing.
+            [pscustomobject]@{
+                NotPinned = @($Actual | Where-Object { $_ -notin $Pinned } | Sort-Object)
+                Missing   = @($Pinned | Where-Object { $_ -notin $Actual } | Sort-Object)
+            }
+        }
+    }
+    It 'the module exports every pinned command, and no other command' {
+        $module = Get-Module MgBridge
+        $functions = Get-Difference @($module.ExportedFunctions.Keys) $PinnedFunctions
+        $functions.NotPinned | Should -BeNullOrEmpty -Because 'every exported function is pinned'
+        $functions.Missing | Should -BeNullOrEmpty -Because 'every pinned function is exported'
+        $aliases = Get-Difference @($module.ExportedAliases.Keys) $PinnedAliases
+        $aliases.NotPinned | Should -BeNullOrEmpty -Because 'every exported alias is pinned'
+        $aliases.Missing | Should -BeNullOrEmpty -Because 'every pinned alias is exported'
+        @($module.ExportedCmdlets.Keys) + @($module.ExportedVariables.Keys) | Should -BeNullOrEmpty
+    }
+    It 'the manifest lists exactly the pinned names (FunctionsToExport, AliasesToExport)' {
+        $data = Import-PowerShellDataFile -LiteralPath $Manifest
+        $functions = Get-Difference @($data.FunctionsToExport) $PinnedFunctions
+        $functions.NotPinned | Should -BeNullOrEmpty -Because 'every name in FunctionsToExport is pinned'
+        $functions.Missing | Should -BeNullOrEmpty -Because 'every pinned function is in FunctionsToExport'
+        $aliases = Get-Difference @($data.AliasesToExport) $PinnedAliases
+        $aliases.NotPinned | Should -BeNullOrEmpty -Because 'every name in AliasesToExport is pinned'
+        $aliases.Missing | Should -BeNullOrEmpty -Because 'every pinned alias is in AliasesToExport'
+    }
+    It 'the .psm1 on its own exports the same names as the manifest (no private function leaks)' {
+        # Imported without the manifest, the loader's Export-ModuleMember alone decides.
+        # pythonnet: no helper process is started at import.
+        $psm1 = Join-Path $Root 'MgBridge.psm1'
+        $out = @(& $Pwsh -NoProfile -NonInteractive -Command ("`$m = Import-Module '$psm1' -ArgumentList pythonnet -PassThru; " +
+                '$m.ExportedFunctions.Keys | ForEach-Object { "function:$_" }; $m.ExportedAliases.Keys | ForEach-Object { "alias:$_" }'))
+        $LASTEXITCODE | Should -Be 0 -Because ($out -join "`n")
+        $functions = Get-Difference @($out -like 'function:*' -replace '^function:') $PinnedFunctions
+        $functions.NotPinned | Should -BeNullOrEmpty -Because 'the .psm1 exports no private function'
+        $functions.Missing | Should -BeNullOrEmpty -Because 'the .psm1 exports every pinned function'
+        $aliases = Get-Difference @($out -like 'alias:*' -replace '^alias:') $PinnedAliases
+        $aliases.NotPinned | Should -BeNullOrEmpty
+        $aliases.Missing | Should -BeNullOrEmpty
     }
     It 'exports only advanced functions (CmdletBinding)' {
         foreach ($command in (Get-Module MgBridge).ExportedFunctions.Values) {
