@@ -28,9 +28,11 @@ from ._api import BindingWarning, OutcomeWarning
 import logging as _logging
 from typing import Any as _Any
 
-from ._auth import (AccessToken, AuthType, ClientSecretPair, Connection, Context, ContextScope,
-                    TokenCredentialType, TokenProvider, connect, disconnect, get_connection,
-                    get_context)
+from ._auth import connect, disconnect, get_connection, get_context
+from ._connection import Connection
+from ._context import AuthType, Context, ContextScope, TokenCredentialType
+from ._sign_in import ClientSecretPair
+from ._tokens import AccessToken, TokenProvider
 from ._credentials import AccessTokenLike, AsyncTokenCredential, TokenCredential
 from ._client import GraphClient, get_default_client
 from ._settings import (RequestContext, get_profile, get_request_context, reset_request_context,

@@ -23,7 +23,9 @@ What it does, in order:
 Input that cannot be sent as it is is refused, never altered: nesting deeper
 than :data:`MAX_DEPTH` levels or referring to itself, text with a lone UTF-16
 surrogate (it has no UTF-8 form), and an application id of ``.`` or ``..``
-(a URL would read it as a path step and address another resource).
+(a URL would read it as a path step and address another resource). The request's
+path is the spec's ``http.path``, filled by :func:`bridge._request.expand_path`
+from the parameters its ``binds:`` name.
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ from datetime import datetime, timedelta
 from typing import Any, Mapping, Optional, Sequence
 
 from ._exceptions import BindingError, ParameterSetError
-from ._request import GraphRequest, jobs_path
+from ._request import GraphRequest, PathValueError, expand_path
 from ._spec import CmdletSpec, ModelSpec, ParameterSpec, PropertySpec, Spec, load_spec
 from ._values import (to_json_bool, to_json_datetime, to_json_enum, to_json_int, to_json_string,
                       to_json_timespan)
@@ -456,6 +458,7 @@ def bind_body(value: Any, spec: Optional[Spec] = None, *,
 
 
 def _application_id(value: Any, parameter: str, path: str) -> str:
+    """The text of a path key (the application id), refused when null, empty or not UTF-8."""
     if value is None:
         raise BindingError(f"Cannot bind argument to parameter '{parameter}' because it is null.",
                            parameter=parameter, path=path, expected="an application object id")
@@ -468,39 +471,66 @@ def _application_id(value: Any, parameter: str, path: str) -> str:
         raise BindingError(f"Cannot bind argument to parameter '{parameter}' because it is an "
                            "empty string.", parameter=parameter, path=path,
                            expected="an application object id")
-    if text in (".", ".."):
-        # Percent-encoding leaves dots alone, and a URL reads '.' and '..' as path steps.
-        raise BindingError(f"{path}: '{text}' is not an application object id; it would change "
-                           "the request's path", parameter=parameter, path=path,
-                           expected="an application object id", value=text)
     return check_text(text, parameter, path)
 
 
-def _identity_application_id(value: Any, spec: Spec, warnings: list[str]) -> str:
+def _identity_key(value: Any, name: str, parameter: ParameterSpec, spec: Spec,
+                  warnings: list[str]) -> tuple[Any, str]:
+    """The value of path key ``name`` in the identity object, and its key path."""
     model = spec.identity
+    prop = next(p for p in model.properties if p.json_path == (name,))
+    where = f"{parameter.name}.{prop.name}"
     if isinstance(value, str):
         # As the SDK's identity converter does, a plain string is the key itself.
-        return _application_id(value, "InputObject", "InputObject")
+        return value, parameter.name
     binder = _Binder(spec)
-    mapping = binder._as_mapping(value, model, "InputObject", "InputObject")
+    mapping = binder._as_mapping(value, model, parameter.name, parameter.name)
     found: Any = UNSET
     names = [p.name for p in model.properties]
     known = {n.casefold() for n in names}
     for key, v in mapping.items():
-        if isinstance(key, str) and key.casefold() == "applicationid":
+        if isinstance(key, str) and key.casefold() == prop.name.casefold():
             found = v
         elif not isinstance(key, str) or key.casefold() not in known:
             # As body keys get: said, not silently dropped (the identity has no extra properties).
             hint = _suggest(str(key), names)
-            warnings.append(f"InputObject.{key}: '{key}' is not a property of {model.interface}; "
-                            "it is ignored." + (f" Did you mean '{hint}'?" if hint else ""))
+            warnings.append(f"{parameter.name}.{key}: '{key}' is not a property of "
+                            f"{model.interface}; it is ignored."
+                            + (f" Did you mean '{hint}'?" if hint else ""))
     if found is UNSET:
         keys = ", ".join(p.name for p in model.properties)
-        raise BindingError("InputObject.ApplicationId: the identity object has no ApplicationId; "
-                           "this cmdlet needs it to address /applications/{application-id}",
-                           parameter="InputObject", path="InputObject.ApplicationId",
-                           expected=f"a hashtable with ApplicationId (keys: {keys})")
-    return _application_id(found, "InputObject", "InputObject.ApplicationId")
+        template = spec.cmdlet.http_path
+        addressed = template[:template.index("{" + name + "}") + len(name) + 2]
+        raise BindingError(f"{where}: the identity object has no {prop.name}; this cmdlet needs "
+                           f"it to address {addressed}", parameter=parameter.name, path=where,
+                           expected=f"a hashtable with {prop.name} (keys: {keys})")
+    return found, where
+
+
+def _request_path(given: Mapping[str, Any], spec: Spec, warnings: list[str]) -> str:
+    """The spec's ``http.path`` filled from the parameters that ``binds: path:<name>``, or
+    from the ``binds: identity`` object's key of that name."""
+    cmdlet = spec.cmdlet
+    values: dict[str, str] = {}
+    sources: dict[str, tuple[str, str]] = {}  # placeholder -> (parameter, key path)
+    for name in cmdlet.path_names:
+        direct = cmdlet.path_binder(name)
+        identity = cmdlet.binding("identity")
+        if direct.name in given or identity is None:
+            value, parameter, path = given[direct.name], direct.name, direct.name
+        else:
+            parameter = identity.name
+            value, path = _identity_key(given[parameter], name, identity, spec, warnings)
+        values[name] = _application_id(value, parameter, path)
+        sources[name] = (parameter, path)
+    try:
+        return expand_path(cmdlet.http_path, values)
+    except PathValueError as exc:
+        # Percent-encoding leaves dots alone, and a URL reads '.' and '..' as path steps.
+        parameter, path = sources[exc.name]
+        raise BindingError(f"{path}: '{exc.value}' is not an application object id; it would "
+                           "change the request's path", parameter=parameter, path=path,
+                           expected="an application object id", value=exc.value) from None
 
 
 def bind(parameters: Mapping[str, Any], spec: Optional[Spec] = None) -> GraphRequest:
@@ -524,13 +554,11 @@ def bind(parameters: Mapping[str, Any], spec: Optional[Spec] = None) -> GraphReq
     set_name = resolve_parameter_set(cmdlet, list(given))
 
     identity_warnings: list[str] = []
-    if "ApplicationId" in given:
-        application_id = _application_id(given["ApplicationId"], "ApplicationId", "ApplicationId")
-    else:
-        application_id = _identity_application_id(given["InputObject"], spec, identity_warnings)
+    path = _request_path(given, spec, identity_warnings)
 
-    if "BodyParameter" in given:
-        body, warnings = bind_body(given["BodyParameter"], spec)
+    whole_body = cmdlet.binding("body")
+    if whole_body is not None and whole_body.name in given:
+        body, warnings = bind_body(given[whole_body.name], spec, parameter=whole_body.name)
     else:
         binder = _Binder(spec)
         values: dict[JsonPath, Any] = {}
@@ -542,8 +570,9 @@ def bind(parameters: Mapping[str, Any], spec: Optional[Spec] = None) -> GraphReq
         body = binder._assemble(spec.body, values, {})
         warnings = binder.warnings
 
-    return GraphRequest(method=cmdlet.http_method, path=jobs_path(application_id), body=body,
-                        parameter_set=set_name, warnings=tuple(identity_warnings + warnings))
+    return GraphRequest(method=cmdlet.http_method, path=path, body=body, parameter_set=set_name,
+                        warnings=tuple(identity_warnings + warnings),
+                        success=cmdlet.success_statuses)
 
 
 def parameter_spec(name: str, spec: Optional[Spec] = None) -> ParameterSpec:

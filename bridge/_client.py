@@ -62,7 +62,9 @@ from typing import TYPE_CHECKING, Any, Callable, Optional, TypeVar, Union
 
 import httpx
 
-from ._auth import Connection, credential_connection, get_connection
+from ._auth import get_connection
+from ._connection import Connection
+from ._sign_in import credential_connection
 from ._call_options import CallOptions
 from ._caller import missing_auth_context
 from ._client_core import GraphClientCore, Send, Sleep, Steps, Warn
@@ -207,7 +209,8 @@ class GraphClient(GraphClientCore):
             TimeoutError_: the POST timed out and the object is not listed (yet): Graph may
                 still create it, so nothing was re-sent.
         """
-        return self._created(self._run(request, create=True, warn=warn or http_logger.warning))
+        return self._created(self._run(request, create=True, warn=warn or http_logger.warning),
+                             request)
 
     def list_all(self, path: str) -> list[Any]:
         """GET a collection and follow ``@odata.nextLink`` (at most 50 pages)."""

@@ -16,7 +16,8 @@ from typing import Any, Callable, Generator, Mapping, Optional, TypeVar, Union
 
 import httpx
 
-from ._auth import Connection, get_connection
+from ._auth import get_connection
+from ._connection import Connection
 from ._caller import missing_auth_context
 from ._dedup import find_created
 from ._environments import GraphEnvironment
@@ -137,9 +138,10 @@ class GraphClientCore:
         return response
 
     @staticmethod
-    def _created(result: Union[GraphResponse, dict[str, Any]]) -> dict[str, Any]:
+    def _created(result: Union[GraphResponse, dict[str, Any]],
+                 request: GraphRequest) -> dict[str, Any]:
         if isinstance(result, GraphResponse):
-            if not result.ok:
+            if not request.succeeded(result.status):  # the spec's success statuses
                 raise graph_error_from_response(result.status, result.headers, result.text,
                                                 result.client_request_id)
             return result.json if isinstance(result.json, dict) else {}

@@ -26,15 +26,13 @@ import inspect
 import threading
 from typing import Any, Awaitable, Optional, Protocol, Sequence, runtime_checkable
 
-from ._auth import AccessToken, is_token_credential
 from ._exceptions import AuthenticationError
 from ._redact import redact
+from ._tokens import REFRESH_MARGIN, AccessToken
 
 __all__ = ["AccessTokenLike", "TokenCredential", "AsyncTokenCredential",
            "CredentialTokenProvider", "AsyncCredentialTokenProvider", "is_token_credential",
            "is_async_credential"]
-
-_REFRESH_MARGIN = 300.0  # the same five minutes msal keeps in hand
 
 
 class AccessTokenLike(Protocol):
@@ -97,7 +95,7 @@ class CredentialTokenProvider:
     def get_token(self, force_refresh: bool = False) -> AccessToken:
         with self._lock:
             token = self._token
-            if token is None or force_refresh or token.expires_within(_REFRESH_MARGIN):
+            if token is None or force_refresh or token.expires_within(REFRESH_MARGIN):
                 try:
                     result = self.credential.get_token(*self.scopes)
                 except AuthenticationError:
@@ -137,7 +135,7 @@ class AsyncCredentialTokenProvider:
             self._lock = asyncio.Lock()  # made in the running loop
         async with self._lock:
             token = self._token
-            if token is None or force_refresh or token.expires_within(_REFRESH_MARGIN):
+            if token is None or force_refresh or token.expires_within(REFRESH_MARGIN):
                 get = getattr(self.credential, "get_token")
                 try:
                     if is_async_credential(self.credential):
@@ -155,3 +153,8 @@ class AsyncCredentialTokenProvider:
 def is_async_credential(credential: object) -> bool:
     """True when ``credential.get_token`` is a coroutine function (AsyncTokenCredential)."""
     return inspect.iscoroutinefunction(getattr(credential, "get_token", None))
+
+
+def is_token_credential(value: object) -> bool:
+    """True for an object with a callable ``get_token`` (a TokenCredential, sync or async)."""
+    return not isinstance(value, (str, bytes)) and callable(getattr(value, "get_token", None))

@@ -42,7 +42,7 @@ from typing import Any, Optional, Union, overload
 from urllib.parse import urlsplit
 
 from ._exceptions import BindingError
-from ._request import API_VERSIONS, GraphRequest, jobs_path
+from ._request import API_VERSIONS, graph_url, jobs_path
 
 __all__ = ["GraphEnvironment", "get_environment", "add_environment", "remove_environment",
            "extra_ca_files", "build_ssl_context", "CA_FILE_ENV_VAR",
@@ -107,7 +107,7 @@ class GraphEnvironment:
     def url(self, path: str, api_version: str = "v1.0") -> str:
         """``{GraphEndpoint}/{version}{path}``; path starts with ``/``."""
         _check_api_version(api_version)
-        return GraphRequest("GET", path).url(self.graph_endpoint, api_version)
+        return graph_url(self.graph_endpoint, api_version, path)
 
     def jobs_url(self, application_id: str, api_version: str = "v1.0") -> str:
         """The synchronization jobs collection of an application."""

@@ -36,19 +36,18 @@ from typing import Any, Mapping, Optional
 
 import httpx
 
-from ._auth import AccessToken
-from ._exceptions import AuthenticationError
-from ._redact import redact, register_secret
 from ._exception_seam import map_exceptions
+from ._exceptions import AuthenticationError
 from ._http_client import MsalHttpClient
 from ._http_log import auth_logger, log_exchange
+from ._redact import redact, register_secret
+from ._tokens import REFRESH_MARGIN, AccessToken
 
 __all__ = ["ManagedIdentityTokenProvider", "detect_source", "IMDS_ENDPOINT",
            "IMDS_ENDPOINT_ENV_VAR"]
 
 IMDS_ENDPOINT = "http://169.254.169.254/metadata/identity/oauth2/token"
 IMDS_ENDPOINT_ENV_VAR = "MGBRIDGE_IMDS_ENDPOINT"
-_REFRESH_MARGIN = 300.0  # seconds before expiry at which a token counts as expired (msal's rule)
 
 
 def detect_source(environ: Mapping[str, str]) -> str:
@@ -84,7 +83,7 @@ def _parse_expires_on(value: Any, expires_in: Any, now: float) -> float:
 
 
 class ManagedIdentityTokenProvider:
-    """A :class:`~bridge._auth.TokenProvider` for Azure managed identities.
+    """A :class:`~bridge._tokens.TokenProvider` for Azure managed identities.
 
     Usage::
 
@@ -135,7 +134,7 @@ class ManagedIdentityTokenProvider:
         with self._lock:
             now = time.time()
             if (not force_refresh and self._token is not None
-                    and self._token[1] - _REFRESH_MARGIN > now):
+                    and self._token[1] - REFRESH_MARGIN > now):
                 return AccessToken(self._token[0], self._token[1])
             token, expires_on = (self._acquire_with_msal(force_refresh)
                                  if self._msal_client is not None else self._acquire(now))

@@ -39,6 +39,9 @@ DOTNET_SCALAR_NAMES = {"string": "System.String", "boolean": "System.Boolean",
                        "datetime": "System.DateTime", "timespan": "System.TimeSpan"}
 MODELS_NAMESPACE = "Microsoft.Graph.PowerShell.Models"
 
+#: A ``{name}`` placeholder of ``http.path``.
+PATH_PLACEHOLDER = re.compile(r"\{([^{}/]+)\}")
+
 
 def snake_case(name: str) -> str:
     """``SchemaProvisioningTaskIdentifier`` -> ``schema_provisioning_task_identifier``."""
@@ -155,6 +158,13 @@ class ParameterSpec:
             return self.binds.split(":", 1)[1]
         return None
 
+    @property
+    def path_parameter(self) -> Optional[str]:
+        """For ``binds: path:<name>``, the ``{name}`` of ``http.path`` it fills."""
+        if self.binds and self.binds.startswith("path:"):
+            return self.binds.split(":", 1)[1]
+        return None
+
     def mandatory_in(self, set_name: str) -> bool:
         return self.sets.get(set_name, False)
 
@@ -207,6 +217,19 @@ class CmdletSpec:
 
     def parameters_in(self, set_name: str) -> tuple[ParameterSpec, ...]:
         return tuple(p for p in self.parameters if set_name in p.sets)
+
+    @property
+    def path_names(self) -> tuple[str, ...]:
+        """The ``{name}`` placeholders of ``http.path``, in order (``('application-id',)``)."""
+        return tuple(PATH_PLACEHOLDER.findall(self.http_path))
+
+    def path_binder(self, name: str) -> ParameterSpec:
+        """The parameter with ``binds: path:<name>``."""
+        return next(p for p in self.parameters if p.path_parameter == name)
+
+    def binding(self, binds: str) -> Optional[ParameterSpec]:
+        """The parameter with ``binds: <binds>`` (``body``, ``identity``), or None."""
+        return next((p for p in self.parameters if p.binds == binds), None)
 
 
 @dataclass(frozen=True)
@@ -312,6 +335,16 @@ def check_spec(spec: Spec) -> None:
     c = spec.cmdlet
     if c.default_parameter_set not in c.parameter_sets:
         problems.append(f"default set {c.default_parameter_set} is not a parameter set")
+    identity_keys = {p.json_name for p in spec.identity.properties}
+    for name in c.path_names:
+        binders = [p.name for p in c.parameters if p.path_parameter == name]
+        if len(binders) != 1:
+            problems.append(f"http.path {{{name}}}: bound by {binders or 'no parameter'}, not one")
+        if c.binding("identity") and name not in identity_keys:
+            problems.append(f"http.path {{{name}}}: the identity model has no key {name}")
+    for param in c.parameters:
+        if param.path_parameter and param.path_parameter not in c.path_names:
+            problems.append(f"parameter {param.name}: http.path has no {{{param.path_parameter}}}")
     for param in c.parameters:
         if param.model and param.model not in spec.models:
             problems.append(f"parameter {param.name}: unknown model {param.model!r}")

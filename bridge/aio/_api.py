@@ -8,10 +8,12 @@ from typing import TYPE_CHECKING, Any, Callable, Coroutine, Mapping, Optional, U
 
 from .. import _auth
 from .._api import bind_for, emit_outcome_warning
-from .._auth import Connection
+from .._connection import Connection
+from .._context import Context
 from .._credentials import AsyncCredentialTokenProvider
 from .._models import SynchronizationJob
 from .._request import GraphRequest
+from .._sign_in import credential_context
 from ._client import AsyncGraphClient, get_default_client
 
 if TYPE_CHECKING:
@@ -55,8 +57,8 @@ def _awaitable_connect(sync: "Callable[_P, Connection]"
                 else:
                     conn.disconnect()
                 raise
-            conn.context = _auth.credential_context(token, provider.scopes, conn.environment,
-                                                    conn.context.context_scope)
+            conn.context = credential_context(token, provider.scopes, conn.environment,
+                                              conn.context.context_scope)
         return conn
 
     connect.__doc__ = _CONNECT_NOTE + (sync.__doc__ or "")
@@ -75,7 +77,7 @@ _CONNECT_NOTE = """Awaitable :func:`bridge.connect`: the same parameters and def
 connect = _awaitable_connect(_auth.connect)
 
 
-async def disconnect() -> Optional[_auth.Context]:
+async def disconnect() -> Optional[Context]:
     """:func:`bridge.disconnect`, also closing this event loop's default async client."""
     from . import _client
     loop = asyncio.get_running_loop()

@@ -26,7 +26,9 @@ from typing import TYPE_CHECKING, Any, Awaitable, Callable, Optional, TypeVar, U
 
 import httpx
 
-from .._auth import AccessToken, Connection, get_connection
+from .._auth import get_connection
+from .._connection import Connection
+from .._tokens import AccessToken
 from .._caller import missing_auth_context
 from .._client import connection_for_credential
 from .._client_core import GraphClientCore, Send, Sleep, Steps
@@ -162,7 +164,7 @@ class AsyncGraphClient(GraphClientCore):
                 raise
             await self._settle(request, task)
             raise
-        return self._created(result)
+        return self._created(result, request)
 
     async def list_all(self, path: str) -> list[Any]:
         """GET a collection and follow ``@odata.nextLink`` (at most 50 pages)."""
@@ -180,7 +182,7 @@ class AsyncGraphClient(GraphClientCore):
         job: Optional[dict[str, Any]] = None
         error: Optional[BaseException] = None
         try:
-            job = self._created(task.result())
+            job = self._created(task.result(), request)
         except Exception as exc:
             error = exc
         self.cancelled_creates.append(CancelledCreate(request, job, error))

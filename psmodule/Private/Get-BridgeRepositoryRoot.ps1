@@ -7,11 +7,7 @@ function Get-BridgeRepositoryRoot {
         symlink (MgBridge -> <checkout>/psmodule) is followed to the real checkout, whose
         bridge/ and .venv the helper then uses.
     #>
-    if (-not $script:ModuleRealRoot) {
-        $root = $script:ModuleRoot
-        $target = [System.IO.DirectoryInfo]::new($root).ResolveLinkTarget($true)
-        if ($null -ne $target) { $root = $target.FullName }
-        $script:ModuleRealRoot = $root
-    }
-    [System.IO.Path]::GetDirectoryName($script:ModuleRealRoot.TrimEnd([char[]]"\/"))
+    # Cached: the C# helper resolves the link (shared with [MgBridge.HelperLauncher]).
+    if (-not $script:ModuleRealRoot) { $script:ModuleRealRoot = [MgBridge.HelperLauncher]::RepositoryRoot($script:ModuleRoot) }
+    $script:ModuleRealRoot
 }

@@ -18,7 +18,8 @@ function Get-BridgeSubprocessState {
           Starting true while a helper is being started (other calls then wait on Lock)
           Early    the helper started at import and its settings (Start-BridgeHelper -Background),
                    until the first call takes it over
-        Created once, under the process-wide initialization lock; cached in this module instance.
+        Created once, under the process-wide initialization lock ([MgBridge.HelperLauncher]::SharedState);
+        cached in this module instance.
     .OUTPUTS
         System.Collections.Hashtable (synchronized)
     #>
@@ -26,23 +27,7 @@ function Get-BridgeSubprocessState {
     [OutputType([hashtable])]
     param()
     if ($null -ne $script:BridgeSubprocessState) { return $script:BridgeSubprocessState }
-    $state = [System.AppDomain]::CurrentDomain.GetData('MgBridge.Subprocess.State')
-    if ($null -eq $state) {
-        $lock = Get-BridgeSubprocessLock
-        [System.Threading.Monitor]::Enter($lock)
-        try {
-            $state = [System.AppDomain]::CurrentDomain.GetData('MgBridge.Subprocess.State')
-            if ($null -eq $state) {
-                $state = [hashtable]::Synchronized(@{
-                        Helper = $null; Info = $null; Lock = [object]::new(); Starting = $false; Early = $null
-                        Journal = [System.Collections.Generic.List[object]]::new()
-                    })
-                [System.AppDomain]::CurrentDomain.SetData('MgBridge.Subprocess.State', $state)
-            }
-        } finally {
-            [System.Threading.Monitor]::Exit($lock)
-        }
-    }
-    $script:BridgeSubprocessState = $state
-    $state
+    # Created in C# ([MgBridge.HelperLauncher]::SharedState), which the import-time start also uses.
+    $script:BridgeSubprocessState = [MgBridge.HelperLauncher]::SharedState()
+    $script:BridgeSubprocessState
 }

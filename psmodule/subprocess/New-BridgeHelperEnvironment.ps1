@@ -8,14 +8,7 @@ function New-BridgeHelperEnvironment {
         sends the session's values inside the message when a sign-in needs them; and, when
         the module runs from a checkout, PYTHONPATH starting with it (so shim and core match).
     #>
-    $env = @{ PYTHONIOENCODING = 'utf-8'; PYTHONUNBUFFERED = '1' }
-    foreach ($name in 'AZURE_CLIENT_SECRET', 'AZURE_CLIENT_CERTIFICATE_PASSWORD', 'AZURE_PASSWORD',
-        'IDENTITY_HEADER', 'MSI_SECRET') { $env[$name] = $null }
+    # One definition, shared with the helper started at import ([MgBridge.HelperLauncher]).
     # A release build never looks outside its own folder.
-    $repo = if (-not $script:BridgeRelease) { Get-BridgeRepositoryRoot }
-    if ($repo -and [System.IO.File]::Exists([System.IO.Path]::Combine($repo, 'bridge', '__init__.py'))) {
-        $sep = [System.IO.Path]::PathSeparator
-        $env.PYTHONPATH = if ($env:PYTHONPATH) { "$repo$sep$env:PYTHONPATH" } else { $repo }
-    }
-    $env
+    [MgBridge.HelperLauncher]::Environment($(if (-not $script:BridgeRelease) { Get-BridgeRepositoryRoot }))
 }

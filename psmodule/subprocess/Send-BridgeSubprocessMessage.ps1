@@ -8,7 +8,8 @@ function Send-BridgeSubprocessMessage {
         each call registers its id with the helper's reader, sends its line and waits for
         the lines carrying its id, so calls from several runspaces are in flight at once
         (the helper runs each request on a thread of its own). The answer is waited for in
-        50 ms slices, so that Ctrl+C (StopProcessing) can interrupt between them; after the
+        50 ms slices ([MgBridge.HelperCall], in C# as the hot path), which end at once when
+        Ctrl+C stops the pipeline ($PSCmdlet.Stopping); after the
         request was sent the finally block sends 'cancel' for it, the helper answers it
         with OperationStopped at once and keeps serving, and the late answer is dropped.
         Events for the request (the device-code prompt) are shown as they come.
@@ -58,16 +59,11 @@ function Send-BridgeSubprocessMessage {
 
         $counter = $script:BridgeRequestCounter  # Get-BridgeRequestId, inlined once the counter is known
         $id = if ($null -ne $counter) { [MgBridge.BridgeRequestId]::Next($counter) } else { Get-BridgeRequestId }
-        $Message['v'] = 1
-        $Message['id'] = $id
-        $line = [MgBridge.BridgeJson]::Encode($Message)
-        $helper.Expect($id)
-        $sent = $helper.Send($line)
-        $line = $null  # the text may hold a secret; drop the reference early
+        $sent = [MgBridge.HelperCall]::Send($helper, $Message, $id)  # the line (maybe a secret) stays in C#
         while ($true) {
-            $text = if ($sent) { $helper.Receive($id, 50) }
+            $text = if ($sent) { [MgBridge.HelperCall]::Receive($helper, $id, $PSCmdlet) }
             if ($null -eq $text) {
-                if ($sent -and -not $helper.Ended($id)) { continue }
+                if ($PSCmdlet.Stopping) { return }  # Ctrl+C: the finally block cancels the request
                 $answered = $true
                 $description = $helper.ExitDescription()
                 if ([object]::ReferenceEquals($state.Helper, $helper)) { $state.Helper = $null }

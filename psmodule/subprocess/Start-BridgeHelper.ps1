@@ -39,9 +39,10 @@ function Start-BridgeHelper {
         $helper = $null
         try {
             if ($early -and $early.Key -eq $key) {
-                $helper = $early.Helper  # started at import; its 'hello' is on its way
+                $helper = $early.Helper  # started at import; its 'hello' is on its way ($null: it could not start)
                 $early = $null
-            } else {
+            }
+            if (-not $helper) {
                 $helper = [MgBridge.HelperProcess]::new($candidate.Path, [string[]]@('-m', 'bridge.protocol'), $env, $null)
                 $helper.Expect(0)
                 $null = $helper.Send('{"v":1,"id":0,"op":"hello"}')
@@ -77,7 +78,7 @@ function Start-BridgeHelper {
             $failures.Add("$($candidate.Source): $($candidate.Path): $detail")
         }
     }
-    if ($early) { $early.Helper.Kill(); $early.Helper.Dispose() }  # started for other settings
+    if ($early -and $early.Helper) { $early.Helper.Kill(); $early.Helper.Dispose() }  # started for other settings
     if (-not $state.Helper) {
         $version = Get-BridgeModuleVersion
         $message = "MgBridge $version needs its Python core, the Python package mgbridge " +

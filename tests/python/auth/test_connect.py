@@ -14,9 +14,12 @@ from typing import Any
 import pytest
 
 import bridge._auth as auth
-from bridge._auth import (AccessToken, AuthType, ClientSecretPair, Connection,
-                          ContextScope, TokenCredentialType, TokenProvider, connect,
-                          disconnect, get_context)
+from bridge._auth import connect, disconnect, get_context
+from bridge._certificates import CERT_STORE_ENV_VAR, cert_store_path
+from bridge._connection import Connection
+from bridge._context import AuthType, ContextScope, TokenCredentialType
+from bridge._sign_in import ClientSecretPair
+from bridge._tokens import AccessToken, TokenProvider
 from bridge._caller import powershell_caller
 from bridge._client import GraphClient, get_default_client
 from bridge._environments import add_environment, remove_environment
@@ -180,7 +183,7 @@ def test_certificate_store_by_thumbprint_and_name(emu: Emulator, info: Any, emu_
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     store = tmp_path / "store"
     store.mkdir()
-    monkeypatch.setenv(auth.CERT_STORE_ENV_VAR, str(store))
+    monkeypatch.setenv(CERT_STORE_ENV_VAR, str(store))
     key, cert = certs.make("store-app")
     client_id = certs.register(cert)
     certs.write_pfx(key, cert, "store-app", folder=store)
@@ -211,7 +214,7 @@ def test_certificate_store_by_thumbprint_and_name(emu: Emulator, info: Any, emu_
 def test_default_certificate_store_location(monkeypatch: pytest.MonkeyPatch,
                                             tmp_path: Path) -> None:
     monkeypatch.setenv("HOME", str(tmp_path))
-    assert auth.cert_store_path() == tmp_path / ".mgbridge" / "certs"
+    assert cert_store_path() == tmp_path / ".mgbridge" / "certs"
 
 
 # ----------------------------------------------------------------------------- device code

@@ -6,7 +6,8 @@ from typing import Any, Callable, Iterator
 
 import pytest
 
-from bridge._auth import Connection, connect
+from bridge._auth import connect
+from bridge._connection import Connection
 from bridge._client import GraphClient
 from bridge._request import GraphRequest, jobs_path
 from bridge.emulator import Emulator

@@ -216,3 +216,18 @@ def test_match_rule_normalises_values() -> None:
     assert find_created([found], {}) is None
     newer = dict(found, id="j2")
     assert find_created([found, newer], sent) is newer
+
+
+# ----------------------------------------------------------------------------- success statuses
+
+def test_only_the_specs_success_statuses_are_a_created_job(
+        emu: Emulator, info: Any, make_client: Callable[..., GraphClient]) -> None:
+    from bridge._binding import bind
+    request = bind({"ApplicationId": info.application_id, "TemplateId": "AWSSingleSignon"})
+    assert request.success == (201, 200)  # the spec's http.success
+    emu.set_faults([{"route": "jobs.create", "kind": "status", "status": 202,
+                     "code": "Accepted", "message": "queued"}])
+    with pytest.raises(GraphError) as excinfo:
+        make_client().create(request)
+    assert (excinfo.value.status, excinfo.value.code) == (202, "Accepted")
+    assert make_client().create(request)["templateId"] == "AWSSingleSignon"  # 201: the job

@@ -13,7 +13,9 @@ MODULES = ["bridge._redact", "bridge._environments", "bridge._retry", "bridge._e
            "bridge.aio._client", "bridge.aio._api", "bridge._client_core", "bridge._dedup",
            "bridge._settings",
            "bridge._auth", "bridge._managed_identity", "bridge._client", "bridge._credentials",
-           "bridge._caller"]
+           "bridge._caller", "bridge._tokens", "bridge._context", "bridge._token_cache",
+           "bridge._certificates", "bridge._token_providers", "bridge._connection",
+           "bridge._sign_in"]
 
 
 @pytest.mark.parametrize("name", MODULES)
@@ -28,7 +30,7 @@ def test_all_lists_the_public_names(name: str) -> None:
 
 
 @pytest.mark.parametrize("name", ["bridge._redact", "bridge._retry", "bridge._environments",
-                                  "bridge._auth"])
+                                  "bridge._tokens"])
 def test_doctests(name: str) -> None:
     result = doctest.testmod(importlib.import_module(name))
     assert result.failed == 0

@@ -12,7 +12,8 @@ from typing import Any, Callable, Iterator, MutableMapping
 import pytest
 
 import bridge
-from bridge._auth import Connection, connect
+from bridge._auth import connect
+from bridge._connection import Connection
 from bridge._client import GraphClient
 from bridge._exceptions import BindingError, TimeoutError_
 from bridge._request import GraphRequest, jobs_path

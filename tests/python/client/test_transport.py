@@ -12,8 +12,10 @@ from typing import Any, Callable, Optional
 import httpx
 import pytest
 
-from bridge._auth import (AccessToken, AuthType, Connection, Context, TokenCredentialType,
-                          connect)
+from bridge._auth import connect
+from bridge._connection import Connection
+from bridge._context import AuthType, Context, TokenCredentialType
+from bridge._tokens import AccessToken
 from bridge._client import GraphClient, get_default_client
 from bridge._environments import add_environment, get_environment, remove_environment
 from bridge._exceptions import (AuthenticationError, BindingError, GraphError, NetworkError,

@@ -1,0 +1,250 @@
+// Hand-written runtime of the MgBridge PowerShell shim (Modifiable; see README.md).
+//
+// The import-time start of the subprocess helper, in C# because it runs at Import-Module:
+// there every PowerShell step pays its first-time compile and bind cost (the same work as
+// a PowerShell function took 60 ms on a quiet machine and 0.4-2 s at load 12), while this
+// is one call into the already-loaded DLL, and the process spawn itself runs on a
+// thread-pool thread (docs/performance.md, import).
+namespace MgBridge
+{
+    using System;
+    using System.Collections;
+    using System.Collections.Generic;
+    using System.IO;
+    using System.Runtime.InteropServices;
+    using System.Text.Json;
+    using System.Threading;
+    using System.Threading.Tasks;
+
+    /// <summary>
+    /// The helper started at import, until the first call takes it over (Start-BridgeHelper)
+    /// when its Key (interpreter and PYTHONPATH) is what that call would start.
+    /// </summary>
+    public sealed class EarlyHelper
+    {
+        private readonly Task<HelperProcess> _start;
+
+        internal EarlyHelper(string key, Task<HelperProcess> start)
+        {
+            Key = key;
+            _start = start;
+        }
+
+        /// <summary>"python|PYTHONPATH", as Start-BridgeHelper builds it for a candidate.</summary>
+        public string Key { get; }
+
+        /// <summary>The helper, once spawned (waits for the spawn); null if it could not start.</summary>
+        public HelperProcess Helper
+        {
+            get
+            {
+                try
+                {
+                    return _start.GetAwaiter().GetResult();
+                }
+                catch (Exception)
+                {
+                    return null;
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Starts the process's subprocess helper in the background at Import-Module, so Python
+    /// imports the core on the other core while PowerShell runs the script's first lines.
+    /// </summary>
+    public static class HelperLauncher
+    {
+        private static readonly string[] SecretVariables =
+        {
+            "AZURE_CLIENT_SECRET", "AZURE_CLIENT_CERTIFICATE_PASSWORD", "AZURE_PASSWORD",
+            "IDENTITY_HEADER", "MSI_SECRET",
+        };
+
+        private const string StateName = "MgBridge.Subprocess.State";
+
+        /// <summary>
+        /// The process-wide state of the subprocess transport, shared by every runspace through
+        /// AppDomain data (its keys: Get-BridgeSubprocessState); created once, under the
+        /// process-wide initialization lock (an interned string: one object per process).
+        /// </summary>
+        public static Hashtable SharedState()
+        {
+            if (AppDomain.CurrentDomain.GetData(StateName) is Hashtable state)
+            {
+                return state;
+            }
+            lock (string.Intern("MgBridge.Subprocess.InitializationLock"))
+            {
+                state = AppDomain.CurrentDomain.GetData(StateName) as Hashtable;
+                if (state == null)
+                {
+                    state = Hashtable.Synchronized(new Hashtable(StringComparer.OrdinalIgnoreCase)
+                    {
+                        ["Helper"] = null,
+                        ["Info"] = null,
+                        ["Lock"] = new object(),
+                        ["Starting"] = false,
+                        ["Early"] = null,
+                        ["Journal"] = new List<object>(),
+                    });
+                    AppDomain.CurrentDomain.SetData(StateName, state);
+                }
+                return state;
+            }
+        }
+
+        /// <summary>
+        /// The environment changes for a new helper (null removes a name): UTF-8 pipes without
+        /// buffering, no secret variables, and PYTHONPATH starting with the checkout when
+        /// <paramref name="repository"/> (the folder holding psmodule/ and bridge/) has the core.
+        /// </summary>
+        public static Hashtable Environment(string repository)
+        {
+            var environment = new Hashtable(StringComparer.OrdinalIgnoreCase)
+            {
+                ["PYTHONIOENCODING"] = "utf-8",
+                ["PYTHONUNBUFFERED"] = "1",
+            };
+            foreach (string name in SecretVariables)
+            {
+                environment[name] = null;
+            }
+            if (!string.IsNullOrEmpty(repository) &&
+                File.Exists(Path.Combine(repository, "bridge", "__init__.py")))
+            {
+                string current = System.Environment.GetEnvironmentVariable("PYTHONPATH");
+                environment["PYTHONPATH"] = string.IsNullOrEmpty(current)
+                    ? repository : repository + Path.PathSeparator + current;
+            }
+            return environment;
+        }
+
+        /// <summary>The checkout a module folder belongs to (its parent, symlinks followed).</summary>
+        public static string RepositoryRoot(string moduleRoot)
+        {
+            string root = moduleRoot;
+            FileSystemInfo target = new DirectoryInfo(root).ResolveLinkTarget(true);
+            if (target != null)
+            {
+                root = target.FullName;
+            }
+            return Path.GetDirectoryName(root.TrimEnd('\\', '/'));
+        }
+
+        /// <summary>
+        /// Start the helper and send it 'hello' without waiting, when this module instance
+        /// uses the subprocess transport and the process has no helper yet. Only the cheap,
+        /// explicit interpreter choices of Find-BridgePython are tried ($env:MGBRIDGE_PYTHON,
+        /// the interpreter recorded at install, $env:VIRTUAL_ENV, the checkout's .venv; the
+        /// first that is set decides); a PATH search costs more than it saves. Never throws.
+        /// </summary>
+        /// <param name="state">The process-wide state (Get-BridgeSubprocessState).</param>
+        /// <param name="moduleRoot">The module's folder ($PSScriptRoot of the loader).</param>
+        /// <param name="release">True for the release build (never looks outside its folder).</param>
+        /// <param name="transportArgument">Import-Module -ArgumentList's transport, or null.</param>
+        public static void StartAtImport(IDictionary state, string moduleRoot, bool release,
+            string transportArgument)
+        {
+            try
+            {
+                string setting = !string.IsNullOrEmpty(transportArgument)
+                    ? transportArgument
+                    : System.Environment.GetEnvironmentVariable("MGBRIDGE_TRANSPORT");
+                setting = string.IsNullOrEmpty(setting) ? "auto" : setting.ToLowerInvariant();
+                if (setting != "auto" && setting != "subprocess")
+                {
+                    return;
+                }
+                if (state["Helper"] != null || state["Early"] != null ||
+                    (state["Starting"] is bool starting && starting))
+                {
+                    return;
+                }
+                string repository = release ? null : RepositoryRoot(moduleRoot);
+                string python = GuessPython(moduleRoot, repository);
+                if (python == null)
+                {
+                    return;
+                }
+                object stateLock = state["Lock"];
+                if (!Monitor.TryEnter(stateLock, 0))
+                {
+                    return;  // another runspace is starting one
+                }
+                try
+                {
+                    if (state["Helper"] != null || state["Early"] != null)
+                    {
+                        return;
+                    }
+                    Hashtable environment = Environment(repository);
+                    string key = python + "|" + (environment["PYTHONPATH"] as string ?? "");
+                    Task<HelperProcess> start = Task.Run(() =>
+                    {
+                        var helper = new HelperProcess(python, new[] { "-m", "bridge.protocol" },
+                            environment, null);
+                        helper.Expect(0);
+                        helper.Send("{\"v\":1,\"id\":0,\"op\":\"hello\"}");
+                        return helper;
+                    });
+                    state["Early"] = new EarlyHelper(key, start);
+                }
+                finally
+                {
+                    Monitor.Exit(stateLock);
+                }
+            }
+            catch (Exception)
+            {
+                // Never fails the import: the first call starts a helper and reports problems.
+            }
+        }
+
+        private static string GuessPython(string moduleRoot, string repository)
+        {
+            string exe = RuntimeInformation.IsOSPlatform(OSPlatform.Windows)
+                ? Path.Combine("Scripts", "python.exe") : Path.Combine("bin", "python");
+            string virtualEnv = System.Environment.GetEnvironmentVariable("VIRTUAL_ENV");
+            var choices = new List<Func<string>>
+            {
+                () => System.Environment.GetEnvironmentVariable("MGBRIDGE_PYTHON"),
+                () => RecordedPython(moduleRoot),
+                () => string.IsNullOrEmpty(virtualEnv) ? null : Path.Combine(virtualEnv, exe),
+                () => repository == null ? null : Path.Combine(repository, ".venv", exe),
+            };
+            foreach (Func<string> choice in choices)
+            {
+                string path = choice();
+                if (!string.IsNullOrEmpty(path))
+                {
+                    // The first choice that is set decides: the guess must be Find-BridgePython's.
+                    return File.Exists(path) ? path : null;
+                }
+            }
+            return null;
+        }
+
+        /// <summary>python.json's "python" (Get-BridgeRecordedPython), or null.</summary>
+        private static string RecordedPython(string moduleRoot)
+        {
+            string record = Path.Combine(moduleRoot, "python.json");
+            if (!File.Exists(record))
+            {
+                return null;
+            }
+            try
+            {
+                using (JsonDocument document = JsonDocument.Parse(File.ReadAllText(record)))
+                {
+                    return document.RootElement.GetProperty("python").GetString();
+                }
+            }
+            catch (Exception)
+            {
+                return null;
+            }
+        }
+    }
+}
