@@ -149,9 +149,4 @@ $script:BridgeCache = Get-BridgeCacheDirectory
 $script:BridgeStamp = Get-BridgeSourceStamp
 Import-BridgeAssembly
 foreach ($file in Get-BridgeScriptBundle -Name Functions -Folders 'Private', 'subprocess', 'generated', 'Public') { . $file }
-# The exports: the commands of generated/ and Public/ (only exported commands live there,
-# one per file named after it); no aliases. The manifest's FunctionsToExport lists the
-# same names (tests/pester/Module.Tests.ps1 pins both).
-Export-ModuleMember -Function @(foreach ($file in Get-BridgeSourceFile -Folders 'generated', 'Public' -Pattern '*.ps1') {
-        [System.IO.Path]::GetFileNameWithoutExtension($file) })
 Initialize-BridgeModule -Transport $Transport

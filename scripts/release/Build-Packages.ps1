@@ -112,9 +112,6 @@ Set-StrictMode -Version 3.0
 [void][System.Reflection.Assembly]::LoadFrom([System.IO.Path]::Combine(`$PSScriptRoot, 'bin', 'MgBridge.Models.dll'))
 
 $(Join-ScriptFile -Folders 'Private', 'subprocess', 'generated', 'Public')
-# The exports, as the checkout's loader finds them: the commands of generated/ and Public/.
-Export-ModuleMember -Function $((@('generated', 'Public') | ForEach-Object { Get-ChildItem -LiteralPath (Join-Path $source $_) -Filter '*.ps1' } |
-        ForEach-Object { "'$($_.BaseName)'" } | Sort-Object) -join ', ')
 Initialize-BridgeModule -Transport `$Transport
 "@
 [System.IO.File]::WriteAllText((Join-Path $module 'MgBridge.psm1'), $psm1)
