@@ -309,6 +309,16 @@ def goal_parallel(b: Bench) -> None:
                   f"{speedup:.2f}x", _verdict(speedup >= goal and exact))
             if r["failures"]:
                 print(f"    failures: {r['failures']}")
+            # The floors of the same run (docs/performance.md, parallel): -Parallel itself, and
+            # the helper's own overlap without PowerShell in the way.
+            b.row("4", f"  -Parallel, {count} empty items (its own cost)",
+                  f"{r['empty_parallel_ms'] / 1000:.2f} s", f"{r['parallel_ms'] / 1000:.2f} s",
+                  f"{r['empty_parallel_ms'] / r['parallel_ms']:.0%}", "(info)")
+            raw = r.get("raw")
+            if raw:
+                b.row("4", f"  raw: {raw['batch']} creates in flight over the helper vs 1",
+                      f"{raw['batch_ms']:.0f} ms", f"{raw['one_ms']:.0f} ms",
+                      f"{raw['batch'] * raw['one_ms'] / raw['batch_ms']:.2f}x", "(info)")
 
 
 def goal_python(b: Bench) -> None:

@@ -13,8 +13,9 @@
     Copyright            = '(c) MgBridge contributors. MIT License.'
     Description          = 'New-MgApplicationSynchronizationJob with Microsoft Graph PowerShell''s exact surface, backed by a Python core (bridge) over a versioned JSON protocol.'
     PowerShellVersion    = '7.4'
-    # The default table view (Id, TemplateId) of the output type, as the SDK's format data.
-    FormatsToProcess     = @('generated/MgBridge.format.ps1xml')
+    # The default table view (Id, TemplateId) of the output type, as the SDK's format data,
+    # is generated/MgBridge.format.ps1xml, loaded before the first job is output
+    # (Import-BridgeFormatData), not here: format data at import costs 0.1-1 s.
     FunctionsToExport    = @(
         'New-MgApplicationSynchronizationJob',
         'Connect-MgGraph',

@@ -23,6 +23,37 @@ $failures = 1..$Count | ForEach-Object -ThrottleLimit $Throttle -Parallel {
     } catch { "$_" }
 }
 $parallel = $clock.Elapsed.TotalMilliseconds
+# The floors, same process: what ForEach-Object -Parallel costs with nothing in the block,
+# and (subprocess) $Throttle creates in flight at once over the one helper from this
+# thread, raw (no PowerShell layers, no runspaces), against one at a time: whether the
+# helper multiplexes, and what a create costs the CPU (helper and emulator) when it does.
+$clock.Restart()
+1..$Count | ForEach-Object -ThrottleLimit $Throttle -Parallel { $null = $_ }
+$emptyParallel = $clock.Elapsed.TotalMilliseconds
 $transport = & (Get-Module MgBridge) { $script:BridgeTransport }
+$raw = if ($transport -eq 'subprocess') {
+    & (Get-Module MgBridge) { param($App, $Batch, $Rounds)
+        $helper = (Get-BridgeSubprocessState).Helper
+        $counter = [System.AppDomain]::CurrentDomain.GetData('MgBridge.RequestCounter')
+        $times = foreach ($n in 1, $Batch) {
+            $clock = [System.Diagnostics.Stopwatch]::StartNew()
+            foreach ($round in 1..$Rounds) {
+                $ids = foreach ($k in 1..$n) {
+                    $id = [MgBridge.BridgeRequestId]::Next($counter)
+                    $message = @{ op = 'invoke'; args = [ordered]@{ parameters = [ordered]@{ ApplicationId = $App; TemplateId = 'raw' }; whatIf = $false } }
+                    if (-not [MgBridge.HelperCall]::Send($helper, $message, $id)) { throw 'the helper is gone' }
+                    $id
+                }
+                foreach ($id in $ids) {
+                    if ($null -eq [MgBridge.HelperCall]::Receive($helper, $id, $null)) { throw 'no answer' }
+                    $helper.Forget($id)
+                }
+            }
+            $clock.Elapsed.TotalMilliseconds / $Rounds
+        }
+        [ordered]@{ one_ms = $times[0]; batch_ms = $times[1]; batch = $Batch }
+    } $v[6] $Throttle 5
+}
 [ordered]@{ sequential_ms = $sequential; parallel_ms = $parallel; transport = $transport
+    empty_parallel_ms = $emptyParallel; raw = $raw
     failures = @($failures | Select-Object -First 3) } | ConvertTo-Json -Compress

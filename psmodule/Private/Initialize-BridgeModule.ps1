@@ -18,6 +18,7 @@ function Initialize-BridgeModule {
     $script:BridgeCoreChecked = @{}
 
     $script:BridgePythonNetLoaded = $false
+    $script:BridgeFormatDataLoaded = $false  # Import-BridgeFormatData, before the first job is output
     # The subprocess transport's helper process and the journal of state-changing calls
     # replayed after a helper restart are process-wide, shared by every runspace like
     # Microsoft's Graph session (Get-BridgeSubprocessState, in AppDomain data); this module

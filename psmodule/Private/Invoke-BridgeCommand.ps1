@@ -68,5 +68,6 @@ function Invoke-BridgeCommand {
         $Cmdlet.WriteError((ConvertTo-BridgeErrorRecord -ErrorInfo $response.error -ParameterSet $set))
         return
     }
+    if (-not $script:BridgeFormatDataLoaded) { Import-BridgeFormatData }
     $response.result.job
 }

@@ -47,6 +47,9 @@ function Start-BridgeHelper {
                 $helper.Expect(0)
                 $null = $helper.Send('{"v":1,"id":0,"op":"hello"}')
             }
+            # This thread would only wait while Python starts: load the format data meanwhile.
+            # (A failure here is left for the first output to report.)
+            if (-not $script:BridgeFormatDataLoaded) { try { Import-BridgeFormatData } catch { $script:BridgeFormatDataLoaded = $false } }
             $line = $null
             $deadline = [datetime]::UtcNow.AddSeconds(60)
             while ($null -eq $line -and -not $helper.Ended(0) -and [datetime]::UtcNow -lt $deadline) { $line = $helper.Receive(0, 50) }

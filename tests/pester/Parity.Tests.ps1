@@ -10,9 +10,14 @@
 # (method, path, query, route, body, status, fault; from /_emulator/requests by request id).
 # Volatile values (job ids, request ids, dates the emulator stamps, the seconds a retry
 # took) are masked; nothing else is. Run once per suite run (Run-Pester runs it in the pythonnet pass).
+#
+# The case list reaches the run phase only as the Describe's -ForEach data, never through a
+# script-scope variable: in Pester 5 a test file's `$script:` scope is the runner's, shared
+# with every other file discovered in the same run (another file's `$script:Cases` once
+# replaced this list when the files ran in reverse order).
 BeforeDiscovery {
     # Each case: a name and code run with $app (the application id) and $info (the emulator).
-    $script:Cases = @(
+    $cases = @(
         @{ Name = 'CreateExpanded, every expanded parameter'; Code = @'
 New-MgApplicationSynchronizationJob -ApplicationId $app -TemplateId 'scim' -ScheduleInterval (New-TimeSpan -Minutes 40) `
     -ScheduleState 'active' -ScheduleExpiration ([datetime]::new(2030, 1, 2, 3, 4, 5, [DateTimeKind]::Utc)) `
@@ -90,13 +95,14 @@ Add-MgEnvironment -Name Emu -AzureADEndpoint $info.login_url -GraphEndpoint $inf
     )
 }
 
-BeforeAll {
-    Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1')
-    $script:Info = Get-TestEmulator
+Describe 'Parity of the transports' -ForEach @(@{ Cases = $cases }) {
+    BeforeAll {
+        Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1')
+        $null = Get-TestEmulator  # sets $env:MGBRIDGE_TEST_EMULATOR (starts one when this file runs alone)
 
-    # The child: import the module with one transport, connect, run every case between
-    # markers. Host output (What if:) lands on stdout between the markers.
-    $script:Child = @'
+        # The child: import the module with one transport, connect, run every case between
+        # markers. Host output (What if:) lands on stdout between the markers.
+        $Child = @'
 param($manifest, $infoFile, $casesFile, $transport)
 $ErrorActionPreference = 'Continue'
 $info = [System.IO.File]::ReadAllText($infoFile) | ConvertFrom-Json
@@ -166,77 +172,78 @@ foreach ($case in ([System.IO.File]::ReadAllText($casesFile) | ConvertFrom-Json)
 }
 '@
 
-    function Invoke-ParityRun {
-        # Run every case through one transport in a fresh pwsh; a hashtable case name ->
-        # @{ Host = the host's text; Result = the recorded JSON (volatile values masked) }.
-        param([string]$Transport, [string]$CasesFile)
-        $script = Join-Path ([System.IO.Path]::GetTempPath()) "mgbridge-parity-$PID.ps1"
-        [System.IO.File]::WriteAllText($script, $script:Child)
-        $manifest = Join-Path (Get-TestRepository) 'psmodule/MgBridge.psd1'
-        $env:MGBRIDGE_TRANSPORT, $saved = $Transport, $env:MGBRIDGE_TRANSPORT
-        try {
-            $lines = & (Get-TestPwsh) -NoProfile -NonInteractive -File $script $manifest $env:MGBRIDGE_TEST_EMULATOR $CasesFile $Transport 2>&1
-        } finally { $env:MGBRIDGE_TRANSPORT = $saved; Remove-Item $script -ErrorAction SilentlyContinue }
-        $runs = @{ Transport = $null; Cases = [ordered]@{}; Unfinished = @{} }
-        $name = $null
-        $hostText = [System.Collections.Generic.List[string]]::new()
-        foreach ($line in $lines) {
-            $line = "$line"
-            if ($line -like 'TRANSPORT *') { $runs.Transport = $line.Substring(10); continue }
-            if ($line -like '<<<CASE *') {
-                if ($name) { $runs.Unfinished[$name] = $hostText -join "`n" }  # it never printed its result
-                $name = $line.Substring(8); $hostText.Clear(); continue
+        function Invoke-ParityRun {
+            # Run every case through one transport in a fresh pwsh; a hashtable case name ->
+            # @{ Host = the host's text; Result = the recorded JSON (volatile values masked) }.
+            param([string]$Transport, [string]$CasesFile)
+            $script = Join-Path ([System.IO.Path]::GetTempPath()) "mgbridge-parity-$PID.ps1"
+            [System.IO.File]::WriteAllText($script, $Child)
+            $manifest = Join-Path (Get-TestRepository) 'psmodule/MgBridge.psd1'
+            $env:MGBRIDGE_TRANSPORT, $saved = $Transport, $env:MGBRIDGE_TRANSPORT
+            try {
+                $lines = & (Get-TestPwsh) -NoProfile -NonInteractive -File $script $manifest $env:MGBRIDGE_TEST_EMULATOR $CasesFile $Transport 2>&1
+            } finally { $env:MGBRIDGE_TRANSPORT = $saved; Remove-Item $script -ErrorAction SilentlyContinue }
+            $runs = @{ Transport = $null; Cases = [ordered]@{}; Unfinished = @{} }
+            $name = $null
+            $hostText = [System.Collections.Generic.List[string]]::new()
+            foreach ($line in $lines) {
+                $line = "$line"
+                if ($line -like 'TRANSPORT *') { $runs.Transport = $line.Substring(10); continue }
+                if ($line -like '<<<CASE *') {
+                    if ($name) { $runs.Unfinished[$name] = $hostText -join "`n" }  # it never printed its result
+                    $name = $line.Substring(8); $hostText.Clear(); continue
+                }
+                if ($line -like '>>>RESULT *') {
+                    $runs.Cases[$name] = @{ Host = ($hostText -join "`n"); Result = (Hide-ParityVolatile $line.Substring(10)) }
+                    $name = $null
+                    continue
+                }
+                if ($name) { $hostText.Add($line) } else { Write-Host "parity ($Transport): $line" }
             }
-            if ($line -like '>>>RESULT *') {
-                $runs.Cases[$name] = @{ Host = ($hostText -join "`n"); Result = (Hide-ParityVolatile $line.Substring(10)) }
-                $name = $null
-                continue
-            }
-            if ($name) { $hostText.Add($line) } else { Write-Host "parity ($Transport): $line" }
+            if ($name) { $runs.Unfinished[$name] = $hostText -join "`n" }
+            $runs.Tail = (@($lines | Select-Object -Last 8) | ForEach-Object { "$_" }) -join ' | '
+            $runs
         }
-        if ($name) { $runs.Unfinished[$name] = $hostText -join "`n" }
-        $runs.Tail = (@($lines | Select-Object -Last 8) | ForEach-Object { "$_" }) -join ' | '
-        $runs
+
+        function Hide-ParityVolatile([string]$Json) {
+            # Job ids ('<template>.<random>'), request ids, and timestamps the emulator makes.
+            $Json = $Json -replace '(\\?"Id\\?":\\?")[^"\\]+\.[0-9a-f]{16,}', '$1<job-id>'
+            $Json = $Json -replace '(\\?"id\\?":\\?")[^"\\]+\.[0-9a-f]{16,}', '$1<job-id>'
+            $Json = $Json -replace '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}', '<guid>'
+            # How long the retries took depends on the machine's load, not on the transport.
+            $Json = $Json -replace 'attempt\(s\) in \d+\.\d s', 'attempt(s) in <seconds> s'
+            $Json -replace '\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z?', '<time>'
+        }
+
+        $CasesFile = Join-Path ([System.IO.Path]::GetTempPath()) "mgbridge-parity-cases-$PID.json"
+        [System.IO.File]::WriteAllText($CasesFile, (ConvertTo-Json -InputObject @($Cases) -Depth 3))
+        $Runs = @{}
+        foreach ($transport in 'subprocess', 'pythonnet') { $Runs[$transport] = Invoke-ParityRun -Transport $transport -CasesFile $CasesFile }
+        # To look at what was compared: $env:MGBRIDGE_PARITY_DUMP = <file>.
+        if ($env:MGBRIDGE_PARITY_DUMP) { $Runs | ConvertTo-Json -Depth 5 | Set-Content -LiteralPath $env:MGBRIDGE_PARITY_DUMP }
     }
 
-    function Hide-ParityVolatile([string]$Json) {
-        # Job ids ('<template>.<random>'), request ids, and timestamps the emulator makes.
-        $Json = $Json -replace '(\\?"Id\\?":\\?")[^"\\]+\.[0-9a-f]{16,}', '$1<job-id>'
-        $Json = $Json -replace '(\\?"id\\?":\\?")[^"\\]+\.[0-9a-f]{16,}', '$1<job-id>'
-        $Json = $Json -replace '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}', '<guid>'
-        # How long the retries took depends on the machine's load, not on the transport.
-        $Json = $Json -replace 'attempt\(s\) in \d+\.\d s', 'attempt(s) in <seconds> s'
-        $Json -replace '\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z?', '<time>'
+    AfterAll {
+        Remove-Item $CasesFile -ErrorAction SilentlyContinue
     }
 
-    $script:CasesFile = Join-Path ([System.IO.Path]::GetTempPath()) "mgbridge-parity-cases-$PID.json"
-    [System.IO.File]::WriteAllText($script:CasesFile, (ConvertTo-Json -InputObject @($Cases) -Depth 3))
-    $script:Runs = @{}
-    foreach ($transport in 'subprocess', 'pythonnet') { $script:Runs[$transport] = Invoke-ParityRun -Transport $transport -CasesFile $CasesFile }
-    # To look at what was compared: $env:MGBRIDGE_PARITY_DUMP = <file>.
-    if ($env:MGBRIDGE_PARITY_DUMP) { $script:Runs | ConvertTo-Json -Depth 5 | Set-Content -LiteralPath $env:MGBRIDGE_PARITY_DUMP }
-}
-
-AfterAll {
-    Remove-Item $script:CasesFile -ErrorAction SilentlyContinue
-}
-
-Describe 'Both transports ran' {
-    It 'each child used the transport it was given (no fallback)' {
-        $Runs.subprocess.Transport | Should -Be 'subprocess'
-        $Runs.pythonnet.Transport | Should -Be 'pythonnet'
+    Describe 'Both transports ran' {
+        It 'each child used the transport it was given (no fallback)' {
+            $Runs.subprocess.Transport | Should -Be 'subprocess'
+            $Runs.pythonnet.Transport | Should -Be 'pythonnet'
+        }
     }
-}
 
-Describe 'Same calls, same results' {
-    It '<Name>: same output, errors, warnings, host text and emulator requests' -ForEach $Cases {
-        $a = $Runs.subprocess.Cases[$Name]
-        $b = $Runs.pythonnet.Cases[$Name]
-        $a | Should -Not -BeNullOrEmpty -Because "the subprocess run recorded this case (it printed: $($Runs.subprocess.Unfinished[$Name]); last lines: $($Runs.subprocess.Tail))"
-        $b | Should -Not -BeNullOrEmpty -Because "the pythonnet run recorded this case (it printed: $($Runs.pythonnet.Unfinished[$Name]))"
-        $b.Result | Should -BeExactly $a.Result
-        $b.Host | Should -BeExactly $a.Host
-        # Not vacuous: the case did something observable.
-        ($a.Result | ConvertFrom-Json -AsHashtable).Values.Where({ @($_).Count -gt 0 }).Count + $a.Host.Length | Should -BeGreaterThan 0
+    Describe 'Same calls, same results' {
+        It '<Name>: same output, errors, warnings, host text and emulator requests' -ForEach $Cases {
+            $a = $Runs.subprocess.Cases[$Name]
+            $b = $Runs.pythonnet.Cases[$Name]
+            $a | Should -Not -BeNullOrEmpty -Because "the subprocess run recorded this case (it printed: $($Runs.subprocess.Unfinished[$Name]); last lines: $($Runs.subprocess.Tail))"
+            $b | Should -Not -BeNullOrEmpty -Because "the pythonnet run recorded this case (it printed: $($Runs.pythonnet.Unfinished[$Name]))"
+            $b.Result | Should -BeExactly $a.Result
+            $b.Host | Should -BeExactly $a.Host
+            # Not vacuous: the case did something observable.
+            ($a.Result | ConvertFrom-Json -AsHashtable).Values.Where({ @($_).Count -gt 0 }).Count + $a.Host.Length | Should -BeGreaterThan 0
+        }
     }
 }

@@ -1,0 +1,15 @@
+function Import-BridgeFormatData {
+    <#
+    .SYNOPSIS
+        Load the module's format data (generated/MgBridge.format.ps1xml) into this runspace, once.
+    .DESCRIPTION
+        The default table view (Id, TemplateId) of the output type, as the SDK's format data,
+        is loaded before the first job is output, not at Import-Module (FormatsToProcess):
+        loading format data builds the runspace's format table, ~0.1 s on a quiet machine
+        and ~1 s at load 13, which an import, and a script that never shows a job, need not
+        pay (docs/performance.md, import). The first helper start loads it while Python starts.
+        Loading the same file again (a re-import) changes nothing.
+    #>
+    $script:BridgeFormatDataLoaded = $true
+    Update-FormatData -AppendPath ([System.IO.Path]::Combine($script:ModuleRoot, 'generated', 'MgBridge.format.ps1xml'))
+}
