@@ -76,10 +76,8 @@ class GraphModel:
         object.__setattr__(self, "_prefix", prefix)
 
     # -- spec lookups -----------------------------------------------------------
-    def _level(self) -> list[PropertySpec]:
-        depth = len(self._prefix)
-        return [p for p in self._model.properties
-                if len(p.json_path) > depth and p.json_path[:depth] == self._prefix]
+    def _level(self) -> tuple[PropertySpec, ...]:
+        return self._model.properties_under(self._prefix)
 
     def _known_keys(self) -> set[str]:
         return {p.json_path[len(self._prefix)] for p in self._level()}
