@@ -46,7 +46,8 @@ from ._exceptions import (AuthenticationError, BindingError, BridgeError, GraphE
                           NetworkError, ParameterSetError, ProtocolError, RetryExhaustedError,
                           SpecError, BridgeTimeoutError, TimeoutError_, TransportError)
 from ._generated.api import new_application_synchronization_job
-from ._models import GraphModel, SynchronizationJob
+from ._generated.models import SynchronizationJob
+from ._models import GraphModel
 from ._request import GraphRequest
 
 from ._version import __version__

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Callable, Mapping, Optional, Protocol, Un
 
 from ._binding import bind
 from ._call_options import call_options
-from ._models import SynchronizationJob
+from ._generated.models import SynchronizationJob
 from ._request import GraphRequest
 
 if TYPE_CHECKING:  # the client pulls in httpx and msal; binding alone does not need them

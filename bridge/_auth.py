@@ -1,4 +1,4 @@
-"""Sign-in with msal behind one small interface, as Connect-MgGraph does it.
+"""Connect-MgGraph, Disconnect-MgGraph and Get-MgContext: sign-in and the default connection.
 
 :func:`connect` takes Connect-MgGraph's parameters (snake_case) and returns a
 :class:`Connection`: the context ``Get-MgContext`` shows, a :class:`TokenProvider`
@@ -21,12 +21,8 @@ Sign-in methods (exactly one per call)::
     environment variables connect(environment_variable=True)
     managed identity      connect(identity=True[, client_id=<user-assigned>])
 
-The certificate store is a folder: ``MGBRIDGE_CERT_STORE`` or ``~/.mgbridge/certs``,
-holding ``*.pem`` (certificate and private key) and ``*.pfx``/``*.p12`` files.
-A thumbprint is the SHA-1 of the certificate's DER, in hex (case, spaces and
-colons ignored); a name matches the subject's CN (``"app"`` or ``"CN=app"``) or
-the whole subject. Expired certificates are skipped, and among several matches
-the one valid longest is used.
+The certificate store (a folder of PEM/PFX files) is described in
+:mod:`bridge._certificates`; each method's steps are in :mod:`bridge._sign_in`.
 
 Token caching is msal's: app-only tokens are reused until five minutes before
 they expire, then a new one is requested. ``token_cache_path`` persists msal's
@@ -37,18 +33,15 @@ they expire, then a new one is requested. ``token_cache_path`` persists msal's
 from __future__ import annotations
 
 import os
-import sys
 import threading
-from typing import TYPE_CHECKING, Any, Callable, Mapping, Optional, Sequence, Union
+from typing import TYPE_CHECKING, Callable, Mapping, Optional, Sequence, Union
 
 from ._connection import Connection
 from ._context import Context, ContextScope
-from ._credentials import is_token_credential
 from ._environments import DEFAULT_ENVIRONMENT, GraphEnvironment, get_environment
-from ._exceptions import BindingError, ParameterSetError
 from ._http_client import build_http_client
 from ._redact import forget_secret
-from ._sign_in import ClientSecretPair, credential_connection, sign_in
+from ._sign_in import ClientSecretPair, SignInOptions, sign_in
 
 if TYPE_CHECKING:
     from ._credentials import TokenCredential
@@ -80,14 +73,6 @@ def disconnect() -> Optional[Context]:
         return None
     conn.disconnect()
     return conn.context
-
-
-def _default_prompt(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
-
-
-def _given(**values: Any) -> list[str]:
-    return [name for name, value in values.items() if value not in (None, False, "")]
 
 
 def connect(*, client_id: Optional[str] = None, tenant_id: Optional[str] = None,
@@ -143,66 +128,21 @@ def connect(*, client_id: Optional[str] = None, tenant_id: Optional[str] = None,
         TransportError: the identity provider could not be reached.
     """
     global _default
-    if is_token_credential(client_secret):
-        raise BindingError("client_secret got a credential object (it has get_token); pass it "
-                           "as bridge.connect(credential=...).", parameter="ClientSecret",
-                           expected="a secret string or a ClientSecretPair",
-                           value=type(client_secret).__name__)
-    if credential is not None and not is_token_credential(credential):
-        raise BindingError("credential must follow azure-core's TokenCredential protocol "
-                           "(a get_token(*scopes) method returning token and expires_on); got "
-                           f"{type(credential).__name__}.", parameter="Credential",
-                           expected="an object with get_token(*scopes)",
-                           value=type(credential).__name__)
-    methods = _given(client_secret=client_secret, credential=credential,
-                     certificate=certificate_path or certificate_thumbprint or certificate_name,
-                     access_token=access_token, use_device_code=use_device_code,
-                     environment_variable=environment_variable, identity=identity)
-    if len(methods) != 1:
-        which = "none" if not methods else ", ".join(methods)
-        raise ParameterSetError(
-            "Choose exactly one sign-in method: client_secret, certificate_path/"
-            "certificate_thumbprint/certificate_name, access_token, credential, "
-            f"use_device_code, environment_variable or identity (given: {which}).",
-            parameter="ParameterSet", expected="exactly one sign-in method")
-    certificate_choices = _given(certificate_path=certificate_path,
-                                 certificate_thumbprint=certificate_thumbprint,
-                                 certificate_name=certificate_name)
-    if len(certificate_choices) > 1:
-        raise ParameterSetError("Use only one of certificate_path, certificate_thumbprint and "
-                                f"certificate_name (given: {', '.join(certificate_choices)}).",
-                                parameter="Certificate", expected="one certificate source")
+    options = SignInOptions(
+        client_id=client_id, tenant_id=tenant_id, client_secret=client_secret,
+        credential=credential, certificate_path=certificate_path,
+        certificate_password=certificate_password, certificate_thumbprint=certificate_thumbprint,
+        certificate_name=certificate_name, access_token=access_token,
+        use_device_code=use_device_code, prompt=prompt, device_code_timeout=device_code_timeout,
+        environment_variable=environment_variable, identity=identity, scopes=scopes,
+        token_cache_path=token_cache_path, context_scope=context_scope, timeout=timeout,
+        environ=os.environ if environ is None else environ)
     env = environment if isinstance(environment, GraphEnvironment) \
         else get_environment(environment or DEFAULT_ENVIRONMENT)
-    if scope_value := (context_scope.value if isinstance(context_scope, ContextScope)
-                       else context_scope):
-        matched = [s for s in ContextScope if s.value.lower() == str(scope_value).lower()]
-        if not matched:
-            raise BindingError(f"ContextScope must be Process or CurrentUser, got {scope_value!r}.",
-                               parameter="ContextScope", expected="Process or CurrentUser",
-                               value=scope_value)
-        chosen_scope: Optional[ContextScope] = matched[0]
-    else:
-        chosen_scope = None
-
     http = build_http_client(env.ssl_context(), timeout=timeout)
     secrets: list[str] = []
     try:
-        if credential is not None:
-            conn = credential_connection(credential, env, http, scopes=scopes,
-                                         context_scope=chosen_scope)
-        else:
-            conn = sign_in(env, http, secrets, client_id=client_id, tenant_id=tenant_id,
-                           client_secret=client_secret, certificate_path=certificate_path,
-                           certificate_password=certificate_password,
-                           certificate_thumbprint=certificate_thumbprint,
-                           certificate_name=certificate_name, access_token=access_token,
-                           use_device_code=use_device_code, prompt=prompt or _default_prompt,
-                           device_code_timeout=device_code_timeout,
-                           environment_variable=environment_variable, identity=identity,
-                           scopes=scopes, token_cache_path=token_cache_path,
-                           context_scope=chosen_scope, timeout=timeout,
-                           environ=os.environ if environ is None else environ)
+        conn = sign_in(options, env, http, secrets)
     except BaseException:
         http.close()
         for secret in secrets:

@@ -15,43 +15,23 @@
   only for idempotent methods (GET, HEAD, OPTIONS, PUT, DELETE).
 
 :meth:`GraphClient.create` adds the rule that **a POST is never sent twice
-blindly.** When its outcome is unknown -- the connection dropped or a read
-timed out after the request may have arrived, Graph answered 504, or the 2xx
-body was unreadable -- the client first lists the collection (GET on the same
-path, following ``@odata.nextLink``) and looks for the object the POST may have
-created, by :func:`find_created`:
-
-    a listed object matches when, for every property the POST sent, it has the
-    same value after normalising: keys compared case-insensitively, numbers by
-    value (1 == 1.0), ISO 8601 date-times as instants (``Z`` == ``+00:00``,
-    any fraction length), lists element by element in order, objects
-    recursively (properties Graph adds are ignored), and a property sent as
-    null matches null or absent. ``templateId`` is thus always compared. Among
-    several matches the last listed is taken.
-
-If one matches it is returned, with a warning that says so: an identical
-object that existed before the call cannot be told apart from the one just
-created, so the returned object may predate the call (docs/decisions.md,
-"Unknown outcomes"). Only if none matches is the POST sent again -- and only
-when the first request can no longer be running: after a read or write
-*timeout* Graph may still be creating the object, so the call ends with a
-:class:`TimeoutError_` saying the outcome is unknown and nothing was re-sent.
-If the listing itself fails the original error is raised (the outcome stays
-unknown, and nothing is re-sent). Either way one create makes at most one object.
+blindly**: when its outcome is unknown it looks for the object first
+(:mod:`bridge._create`, whose matching rule is :mod:`bridge._dedup`).
 
 Malformed JSON in a 2xx answer is a :class:`TransportError` ("Graph answered
 201 Created with a body that is not valid JSON") -- except in :meth:`create`,
-which first looks for the created object as above and returns it when found.
+which first looks for the created object and returns it when found.
+
+The layers of a send are :mod:`bridge._client_core`'s; this module performs
+their steps with blocking calls (``bridge.aio`` awaits them).
 
 Usage::
 
     client = GraphClient(connection, api_version="v1.0", max_retry=3)
     job = client.create(GraphRequest("POST", jobs_path(app_id), body={"templateId": "AWS"}))
 
-Module-level settings mirror the SDK's session state: :func:`set_request_context`
-/ :func:`get_request_context` (Set-/Get-MgRequestContext) and
-:func:`select_profile` / :func:`get_profile` (the API version, default v1.0).
-:func:`get_default_client` builds the client for the default connection.
+:func:`get_default_client` builds the client for the default connection from the
+session settings (:mod:`bridge._settings`: request context and profile).
 """
 
 from __future__ import annotations
@@ -62,51 +42,26 @@ from typing import TYPE_CHECKING, Any, Callable, Optional, TypeVar, Union
 
 import httpx
 
-from ._auth import get_connection
 from ._connection import Connection
-from ._sign_in import credential_connection
 from ._call_options import CallOptions
-from ._caller import missing_auth_context
-from ._client_core import GraphClientCore, Send, Sleep, Steps, Warn
-from ._environments import DEFAULT_ENVIRONMENT, GraphEnvironment, get_environment
-from ._exception_seam import map_exceptions
-from ._exceptions import AuthenticationError, BindingError
+from ._client_core import GraphClientCore, current_connection
+from ._create import create_steps
+from ._environments import GraphEnvironment
 from ._http_client import build_http_client
 from ._http_log import http_logger, log_exchange
-from ._redact import redact
 from ._request import DEFAULT_API_VERSION, GraphRequest
 from ._response import GraphResponse
+from ._retry import DEFAULT_MAX_RETRY, DEFAULT_MAX_RETRY_TIME, DEFAULT_RETRY_DELAY
 from ._settings import DEFAULT_CLIENT_TIMEOUT, get_profile, get_request_context
+from ._steps import Send, Sleep, Step, Steps, StepWalk, Warn
 
 if TYPE_CHECKING:
     from ._credentials import TokenCredential
 
-__all__ = ["GraphClient", "get_default_client", "client_for_call", "connection_for_credential"]
+__all__ = ["GraphClient", "get_default_client", "client_for_call"]
 
 _T = TypeVar("_T")
 
-
-def connection_for_credential(credential: object, environment: Union[str, GraphEnvironment, None],
-                              connection: Optional[Connection], *,
-                              asynchronous: bool = False) -> Connection:
-    """The connection a client given ``credential=`` owns (see :class:`GraphClient`)."""
-    if connection is not None:
-        raise BindingError("Give a connection or a credential, not both.",
-                           parameter="Credential", expected="connection or credential")
-    if not callable(getattr(credential, "get_token", None)):
-        raise BindingError("credential must follow azure-core's TokenCredential protocol "
-                           "(a get_token(*scopes) method); got "
-                           f"{type(credential).__name__}.", parameter="Credential",
-                           expected="an object with get_token(*scopes)",
-                           value=type(credential).__name__)
-    env = environment if isinstance(environment, GraphEnvironment) \
-        else get_environment(environment or DEFAULT_ENVIRONMENT)
-    http = build_http_client(env.ssl_context(), timeout=DEFAULT_CLIENT_TIMEOUT)
-    try:
-        return credential_connection(credential, env, http, asynchronous=asynchronous)
-    except BaseException:
-        http.close()
-        raise
 
 class GraphClient(GraphClientCore):
     """Sends Graph requests for one connection.
@@ -140,28 +95,20 @@ class GraphClient(GraphClientCore):
     def __init__(self, connection: Optional[Connection] = None, *,
                  credential: Optional["TokenCredential"] = None,
                  environment: Union[str, GraphEnvironment, None] = None,
-                 api_version: str = DEFAULT_API_VERSION, max_retry: int = 3,
-                 retry_delay: float = 3.0, max_retry_time: float = 180.0,
+                 api_version: str = DEFAULT_API_VERSION, max_retry: int = DEFAULT_MAX_RETRY,
+                 retry_delay: float = DEFAULT_RETRY_DELAY,
+                 max_retry_time: float = DEFAULT_MAX_RETRY_TIME,
                  timeout: float = DEFAULT_CLIENT_TIMEOUT,
                  transport: Optional[httpx.BaseTransport] = None,
                  options: Optional[CallOptions] = None,
                  sleep: Callable[[float], None] = time.sleep) -> None:
-        self._owns_connection = False
-        if credential is not None:
-            connection = connection_for_credential(credential, environment, connection)
-            self._owns_connection = True
-        try:
-            super().__init__(connection, api_version=api_version, max_retry=max_retry,
-                             retry_delay=retry_delay, max_retry_time=max_retry_time,
-                             timeout=timeout)
-        except BaseException:
-            if self._owns_connection and connection is not None:
-                connection.disconnect()
-            raise
+        super().__init__(connection, credential=credential, environment=environment,
+                         asynchronous=False, api_version=api_version, max_retry=max_retry,
+                         retry_delay=retry_delay, max_retry_time=max_retry_time, timeout=timeout)
         self._sleep = sleep
         custom = options is not None and options.custom
         self._owns_http = transport is not None or custom
-        self._http = (build_http_client(
+        self._http: httpx.Client = (build_http_client(
                           self.connection.environment.ssl_context(), timeout=timeout,
                           transport=transport,
                           proxy=options.proxy.to_httpx() if options and options.proxy else None,
@@ -191,7 +138,7 @@ class GraphClient(GraphClientCore):
             TransportError: no usable answer (a POST whose outcome is unknown is not re-sent).
             AuthenticationError: no token could be had.
         """
-        return self._sent(self._run(request, create=False), raise_for_status)
+        return self._drive(self._send_steps(request, raise_for_status))
 
     def create(self, request: GraphRequest, *, warn: Optional[Warn] = None) -> dict[str, Any]:
         """POST to a collection and return the created object, never creating it twice.
@@ -209,57 +156,33 @@ class GraphClient(GraphClientCore):
             TimeoutError_: the POST timed out and the object is not listed (yet): Graph may
                 still create it, so nothing was re-sent.
         """
-        return self._created(self._run(request, create=True, warn=warn or http_logger.warning),
-                             request)
+        return self._drive(create_steps(self, request, warn or http_logger.warning))
 
     def list_all(self, path: str) -> list[Any]:
         """GET a collection and follow ``@odata.nextLink`` (at most 50 pages)."""
-        with self.connection.lease():
-            return self._drive(self._list_steps(path))
+        return self._drive(self._list_steps(path))
 
     # -- the driver: perform each step with a blocking call
-    def _run(self, request: GraphRequest, *, create: bool, absolute_url: Optional[str] = None,
-             warn: Optional[Warn] = None) -> Union[GraphResponse, dict[str, Any]]:
+    def _drive(self, steps: Steps[_T]) -> _T:
         # The whole call runs on the connection it started with, even if a connect or
         # disconnect replaces or closes it meanwhile.
         with self.connection.lease():
-            return self._drive(self._steps(request, create=create, absolute_url=absolute_url,
-                                           warn=warn))
+            walk = StepWalk(steps)
+            for step in walk:
+                with walk.reply() as reply:
+                    reply.value = self._perform(step)
+            return walk.result
 
-    def _drive(self, steps: Steps[_T]) -> _T:
-        reply: Any = None
-        error: Optional[Exception] = None
-        while True:
-            try:
-                step = steps.throw(error) if error is not None else steps.send(reply)
-            except StopIteration as stop:
-                result: _T = stop.value
-                return result
-            reply, error = None, None
-            try:
-                if isinstance(step, Send):
-                    reply = self._attempt(step)
-                elif isinstance(step, Sleep):
-                    self._sleep(step.seconds)
-                else:
-                    reply = self.connection.get_token(force_refresh=step.force_refresh)
-            except Exception as exc:  # handed to the steps, which decide (most re-raise)
-                error = exc
-
-    def _attempt(self, step: Send) -> GraphResponse:
-        token = self.connection.get_token(force_refresh=step.force_refresh)
-        headers, content, client_request_id = self._prepare(step.request, step.retry_number,
-                                                            token.token)
-        http_request = self._http.build_request(step.method, step.url, content=content,
-                                                headers=headers, timeout=self.timeout)
-        http_response: Optional[httpx.Response] = None
-        with map_exceptions(f"{step.method} {redact(step.url)}"):
-            try:
-                http_response = self._http.send(http_request)
-            finally:
-                log_exchange(http_logger, http_request, http_response)
-        assert http_response is not None  # map_exceptions re-raises, never swallows
-        return self._answer(http_response, client_request_id)
+    def _perform(self, step: Step) -> Any:
+        if isinstance(step, Send):
+            request = self._build(step)
+            with self._sending(step, request):
+                response = self._http.send(request)
+            log_exchange(http_logger, request, response)
+            return response
+        if isinstance(step, Sleep):
+            return self._sleep(step.seconds)
+        return self.connection.get_token(force_refresh=step.force_refresh)
 
 
 # --------------------------------------------------------------------------- default client
@@ -277,18 +200,13 @@ def get_default_client() -> GraphClient:
             has not been called (or after :func:`bridge.disconnect`).
     """
     global _cached_client
-    connection = get_connection()
-    if connection is None or connection.closed:
-        raise AuthenticationError(missing_auth_context())
+    connection = current_connection()
     settings = get_request_context()
     key = (id(connection), connection, settings, get_profile())
     with _client_lock:
         if _cached_client is not None and _cached_client[0] == key:
             return _cached_client[1]
-        client = GraphClient(connection, api_version=get_profile(), max_retry=settings.max_retry,
-                             retry_delay=settings.retry_delay,
-                             max_retry_time=settings.max_retry_time,
-                             timeout=settings.client_timeout)
+        client = GraphClient(connection, api_version=get_profile(), **settings.client_options())
         _cached_client = (key, client)
         return client
 
@@ -300,10 +218,5 @@ def client_for_call(options: Optional[CallOptions] = None) -> tuple[GraphClient,
     """
     if options is None or not options.custom:
         return get_default_client(), False
-    connection = get_connection()
-    if connection is None or connection.closed:
-        raise AuthenticationError(missing_auth_context())
-    settings = get_request_context()
-    return GraphClient(connection, api_version=get_profile(), max_retry=settings.max_retry,
-                       retry_delay=settings.retry_delay, max_retry_time=settings.max_retry_time,
-                       timeout=settings.client_timeout, options=options), True
+    return GraphClient(current_connection(), api_version=get_profile(), options=options,
+                       **get_request_context().client_options()), True

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import Enum
-from typing import Any, Mapping, Optional
+from typing import Any, Mapping, Optional, Sequence, Union
 
 from ._environments import DEFAULT_ENVIRONMENT
+from ._exceptions import BindingError
 
-__all__ = ["AuthType", "TokenCredentialType", "ContextScope", "Context", "scopes_from_claims"]
+__all__ = ["AuthType", "TokenCredentialType", "ContextScope", "Context", "context_from_claims",
+           "scopes_from_claims", "parse_context_scope"]
 
 
 class AuthType(str, Enum):
@@ -89,7 +91,35 @@ class Context:
                 "ClientSecret": None, "Environment": self.environment}
 
 
+def context_from_claims(claims: Mapping[str, Any], *, auth_type: AuthType,
+                        credential_type: TokenCredentialType, environment: str,
+                        context_scope: ContextScope, client_id: Optional[str] = None,
+                        tenant_id: Optional[str] = None, scopes: Sequence[str] = (),
+                        account: Optional[str] = None,
+                        certificate_thumbprint: Optional[str] = None,
+                        certificate_subject_name: Optional[str] = None,
+                        managed_identity_id: Optional[str] = None) -> Context:
+    """Get-MgContext's view of a sign-in, from its token's claims (decoded once, by the caller).
+
+    The token says where and what: its ``tid`` wins over ``tenant_id`` and its
+    ``roles`` / ``scp`` over the ``scopes`` asked for. Who signed in is what the
+    sign-in chose: ``client_id`` and ``account`` win, and the token's ``appid`` /
+    ``azp`` and ``upn`` / ``preferred_username`` fill in when it did not know them.
+    """
+    return Context(
+        client_id=client_id or claims.get("appid") or claims.get("azp"),
+        tenant_id=claims.get("tid") or tenant_id,
+        scopes=scopes_from_claims(claims) or tuple(scopes),
+        auth_type=auth_type, token_credential_type=credential_type,
+        certificate_thumbprint=certificate_thumbprint,
+        certificate_subject_name=certificate_subject_name,
+        account=account or claims.get("upn") or claims.get("preferred_username"),
+        app_name=claims.get("app_displayname"), context_scope=context_scope,
+        environment=environment, managed_identity_id=managed_identity_id)
+
+
 def scopes_from_claims(claims: Mapping[str, Any]) -> tuple[str, ...]:
+    """The app roles (``roles``, app-only) or delegated scopes (``scp``) a token carries."""
     roles = claims.get("roles")
     if isinstance(roles, list) and roles:
         return tuple(str(r) for r in roles)
@@ -97,3 +127,21 @@ def scopes_from_claims(claims: Mapping[str, Any]) -> tuple[str, ...]:
     if isinstance(scp, str) and scp.strip():
         return tuple(scp.split())
     return ()
+
+
+def parse_context_scope(value: Union[str, ContextScope, None]) -> Optional[ContextScope]:
+    """``"Process"`` / ``"CurrentUser"`` (any case) as a :class:`ContextScope`; None stays None.
+
+    Raises:
+        BindingError: any other value.
+    """
+    if isinstance(value, ContextScope):
+        return value
+    if not value:
+        return None
+    matched = [s for s in ContextScope if s.value.lower() == str(value).lower()]
+    if not matched:
+        raise BindingError(f"ContextScope must be Process or CurrentUser, got {value!r}.",
+                           parameter="ContextScope", expected="Process or CurrentUser",
+                           value=value)
+    return matched[0]

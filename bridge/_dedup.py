@@ -5,40 +5,28 @@ the collection and asks :func:`find_created` for the object the POST may have ma
 
     a listed object matches when, for every property the POST sent, it has the
     same value after normalising: keys compared case-insensitively, numbers by
-    value (1 == 1.0), ISO 8601 date-times as instants (``Z`` == ``+00:00``,
-    any fraction length), lists element by element in order, objects
-    recursively (properties Graph adds are ignored), and a property sent as
-    null matches null or absent. ``templateId`` is thus always compared. Among
+    value (1 == 1.0), ISO 8601 date-times as instants to the microsecond
+    (``Z`` == ``+00:00`` == no offset, ``.5`` == ``.5000000``), lists element
+    by element in order, objects recursively (properties Graph adds are
+    ignored), and a property sent as null matches null or absent. ``templateId`` is thus always compared. Among
     several matches the last listed is taken.
 """
 
 from __future__ import annotations
 
 import math
-import re
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any, Mapping, Optional
+
+from ._values import parse_datetime
 
 __all__ = ["find_created", "values_match"]
 
-_ISO_DATETIME = re.compile(
-    r"^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2})?)(?:\.(\d+))?(Z|[+-]\d{2}:?\d{2})?$", re.IGNORECASE)
-
 
 def _as_instant(value: str) -> Optional[datetime]:
-    match = _ISO_DATETIME.match(value.strip())
-    if not match:
-        return None
-    base, fraction, zone = match.groups()
-    micro = (fraction or "0")[:6].ljust(6, "0")
-    if zone is None or zone.upper() == "Z":
-        zone = "+00:00"
-    elif ":" not in zone:
-        zone = zone[:3] + ":" + zone[3:]
-    if len(base) == 16:
-        base += ":00"
+    # Binding's ISO 8601 rule (one for the package); a datetime keeps microseconds.
     try:
-        return datetime.fromisoformat(f"{base}.{micro}{zone}").astimezone(timezone.utc)
+        return parse_datetime(value)
     except ValueError:
         return None
 

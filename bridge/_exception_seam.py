@@ -12,9 +12,13 @@ into the bridge's error tree (chained with ``from exc``)::
     msal errors, httpx.HTTPStatusError from
       msal, ValueError/KeyError raised by msal -> AuthenticationError (auth seam only)
 
-Whether a request may have reached the server is read back from the chained
-cause with :func:`request_maybe_sent`; :meth:`GraphClient.create` uses it to
-decide between "safe to re-send" and "look before re-sending".
+The seam is also where it is known whether the request left: every
+:class:`TransportError` it raises carries ``request_sent`` -- False when the
+request certainly did not leave (safe to send again), True when it may have
+reached the server, whose outcome is then unknown. The client's retry layer
+re-sends only the first kind (or idempotent requests); the create path looks
+for the object an unknown outcome may have made (:mod:`bridge._create`), and
+:func:`may_still_run` tells it when Graph may still be making it.
 """
 
 from __future__ import annotations
@@ -28,7 +32,7 @@ import httpx
 from ._exceptions import AuthenticationError, BridgeError, NetworkError, TimeoutError_, TransportError
 from ._redact import redact
 
-__all__ = ["map_exceptions", "request_maybe_sent"]
+__all__ = ["map_exceptions", "request_maybe_sent", "may_still_run"]
 
 # httpx exceptions after which the server may have received (and acted on) the request.
 _MAYBE_SENT = (httpx.ReadTimeout, httpx.WriteTimeout, httpx.ReadError, httpx.WriteError,
@@ -60,36 +64,43 @@ def _auth_exception_types() -> tuple[type[BaseException], ...]:
 
 
 def _raise_mapped(exc: BaseException, what: str, auth: bool) -> NoReturn:
-    """Pick the most specific bridge error for ``exc`` and raise it ``from exc``."""
+    """Raise the most specific bridge error for ``exc`` ``from exc``, with what is known."""
+    error = _mapped(exc, what, auth)
+    if isinstance(error, TransportError):
+        error.request_sent = not isinstance(exc, _NOT_SENT)  # an unknown kind: assume it left
+    raise error from exc
+
+
+def _mapped(exc: BaseException, what: str, auth: bool) -> BridgeError:
     where = f" ({what})" if what else ""
     detail = redact(str(exc) or type(exc).__name__)
     if isinstance(exc, httpx.TimeoutException):
         phase = {httpx.ConnectTimeout: "connect", httpx.ReadTimeout: "read",
                  httpx.WriteTimeout: "write", httpx.PoolTimeout: "pool"}.get(type(exc), "request")
-        raise TimeoutError_(f"The {phase} timeout expired{where}: {detail}") from exc
+        return TimeoutError_(f"The {phase} timeout expired{where}: {detail}")
     if isinstance(exc, httpx.ConnectError) and _is_tls_failure(exc):
-        raise NetworkError(f"TLS verification failed{where}: {detail}. Trust a private CA with "
-                           "an environment's ca_file or MGBRIDGE_CA_FILE; verification is "
-                           "never disabled.") from exc
+        return NetworkError(f"TLS verification failed{where}: {detail}. Trust a private CA with "
+                            "an environment's ca_file or MGBRIDGE_CA_FILE; verification is "
+                            "never disabled.")
     if isinstance(exc, httpx.ProxyError) and any(code in str(exc) for code in ("407", "401")):
         # Retrying cannot help: the proxy wants (other) credentials (tinyproxy answers a
         # wrong password with 401, others with 407). Nothing reached Graph.
-        raise AuthenticationError(
+        return AuthenticationError(
             f"The proxy refused the request ({detail}){where}; nothing was sent to Graph. "
             "Give the proxy's user name and password with -ProxyCredential (or in the proxy "
-            "URI), or check them.") from exc
+            "URI), or check them.")
     if isinstance(exc, (httpx.NetworkError, httpx.RemoteProtocolError, httpx.ProxyError)):
         sent = "the request may have been received" if isinstance(exc, _MAYBE_SENT) \
             else "the request was not sent"
-        raise NetworkError(f"The connection failed{where}; {sent}: {detail}") from exc
+        return NetworkError(f"The connection failed{where}; {sent}: {detail}")
     if isinstance(exc, httpx.HTTPStatusError):
         status = exc.response.status_code
-        raise AuthenticationError(f"The identity provider answered HTTP {status}{where}: "
-                                  f"{redact(exc.response.text[:500])}") from exc
+        return AuthenticationError(f"The identity provider answered HTTP {status}{where}: "
+                                   f"{redact(exc.response.text[:500])}")
     if isinstance(exc, httpx.HTTPError):
-        raise TransportError(f"The HTTP request failed{where}: {detail}") from exc
+        return TransportError(f"The HTTP request failed{where}: {detail}")
     if auth:
-        raise AuthenticationError(f"Authentication failed{where}: {detail}") from exc
+        return AuthenticationError(f"Authentication failed{where}: {detail}")
     raise exc  # pragma: no cover - callers only pass mapped types
 
 
@@ -121,18 +132,15 @@ def map_exceptions(what: str = "", *, auth: bool = False) -> Iterator[None]:
 
 
 def request_maybe_sent(error: BaseException) -> Optional[bool]:
-    """Whether the request behind a mapped transport error may have reached the server.
+    """Whether the request behind a transport error may have reached the server.
 
-    Returns False when it certainly was not sent (connect/pool failures), True
-    when it may have been (read/write failures, dropped connections), None when
-    the error is not a mapped transport error.
+    Returns the seam's ``request_sent``: False when it certainly was not sent
+    (connect/pool failures), True when it may have been (read/write failures,
+    dropped connections), None when the error did not come from the seam.
     """
-    cause = error.__cause__
-    if isinstance(cause, _NOT_SENT):
-        return False
-    if isinstance(cause, _MAYBE_SENT):
-        return True
-    if isinstance(cause, httpx.HTTPError):
-        return True  # unknown kind of failure: assume the worst
-    return None
+    return error.request_sent if isinstance(error, TransportError) else None
 
+
+def may_still_run(error: BaseException) -> bool:
+    """Whether the server may still be acting on the request: it left, then a read or write timed out."""
+    return isinstance(error, TimeoutError_) and error.request_sent is True

@@ -140,7 +140,15 @@ class AuthenticationError(BridgeError):
 
 
 class TransportError(BridgeError):
-    """The request did not reach Graph, or no Graph answer came back."""
+    """The request did not reach Graph, or no Graph answer came back.
+
+    Attributes:
+        request_sent: what the exception seam knew of the request: False when it
+            certainly did not leave (safe to send again), True when it may have
+            reached the server (its outcome is unknown), None when not known.
+    """
+
+    request_sent: Optional[bool] = None
 
 
 class BridgeTimeoutError(TransportError, TimeoutError):

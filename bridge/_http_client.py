@@ -21,7 +21,7 @@ __all__ = ["MsalHttpClient", "build_http_client", "http_client_options", "USER_A
 USER_AGENT = (f"mgbridge/{__version__} (New-MgApplicationSynchronizationJob) python-httpx/"
               + httpx.__version__)
 
-def build_http_client(ssl_context: ssl.SSLContext, *, timeout: float = 300.0,
+def build_http_client(ssl_context: ssl.SSLContext, *, timeout: float,
                       transport: Optional[httpx.BaseTransport] = None,
                       proxy: Optional[httpx.Proxy] = None, trust_env: bool = True) -> httpx.Client:
     """The pooled httpx client of one connection (or of one call through ``proxy``).

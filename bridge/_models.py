@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any, Iterator, Mapping, Optional
 from ._spec import ModelSpec, PropertySpec, load_spec, snake_case
 from ._values import parse_datetime, parse_duration_ticks, ticks_to_timedelta
 
-__all__ = ["GraphModel", "SynchronizationJob", "register_classes", "JsonPath"]
+__all__ = ["GraphModel", "register_classes", "JsonPath"]
 
 JsonPath = tuple[str, ...]
 
@@ -76,10 +76,8 @@ class GraphModel:
         object.__setattr__(self, "_prefix", prefix)
 
     # -- spec lookups -----------------------------------------------------------
-    def _level(self) -> list[PropertySpec]:
-        depth = len(self._prefix)
-        return [p for p in self._model.properties
-                if len(p.json_path) > depth and p.json_path[:depth] == self._prefix]
+    def _level(self) -> tuple[PropertySpec, ...]:
+        return self._model.properties_under(self._prefix)
 
     def _known_keys(self) -> set[str]:
         return {p.json_path[len(self._prefix)] for p in self._level()}
@@ -170,6 +168,3 @@ class GraphModel:
                           if not isinstance(v, (dict, list)) and not k.startswith("@odata."))
         return f"{name}({shown})"
 
-
-# The generated typed classes register themselves; SynchronizationJob is the root.
-from ._generated.models import SynchronizationJob  # noqa: E402

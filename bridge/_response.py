@@ -1,4 +1,9 @@
-"""Graph's answers: :class:`GraphResponse`, the :class:`GraphError` of an error answer, status names."""
+"""Graph's answers: :class:`GraphResponse`, the :class:`GraphError` of an error answer, status names.
+
+:func:`read_response` turns the httpx response the client's layers pass up into
+a :class:`GraphResponse`, decoding its JSON once; a 2xx body that is not JSON is
+a :class:`TransportError` there (Graph acted, but its answer cannot be read).
+"""
 
 from __future__ import annotations
 
@@ -7,10 +12,13 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Mapping, Optional
 
-from ._exceptions import GraphError
+import httpx
+
+from ._exceptions import GraphError, TransportError
 from ._redact import redact
 
-__all__ = ["GraphResponse", "graph_error_from_response", "status_name"]
+__all__ = ["GraphResponse", "graph_error_from_response", "status_name", "read_response",
+           "response_error"]
 
 _NET_STATUS_NAMES = {200: "OK", 413: "RequestEntityTooLarge", 414: "RequestUriTooLong",
                      416: "RequestedRangeNotSatisfiable", 418: "418", 422: "UnprocessableEntity",
@@ -107,3 +115,39 @@ def graph_error_from_response(status: int, headers: Mapping[str, str], text: str
         date=inner.get("date") or lower.get("date"),
         inner_error=inner)
 
+
+
+def _client_request_id(response: httpx.Response) -> Optional[str]:
+    value: Optional[str] = response.request.headers.get("client-request-id")
+    return value
+
+
+def response_error(response: httpx.Response) -> GraphError:
+    """The :class:`GraphError` of an httpx response (see :func:`graph_error_from_response`)."""
+    return graph_error_from_response(response.status_code, response.headers, response.text,
+                                     _client_request_id(response))
+
+
+def read_response(response: httpx.Response) -> GraphResponse:
+    """Graph's answer with its JSON body decoded (None when empty, or not JSON in an error).
+
+    Raises:
+        TransportError: a 2xx answer whose body is not valid JSON (``request_sent`` True).
+    """
+    text = response.text
+    body: Any = None
+    unreadable = False
+    if text.strip():
+        try:
+            body = json.loads(text)
+        except ValueError:
+            unreadable = 200 <= response.status_code < 300  # an error page need not be JSON
+    if unreadable:
+        error = TransportError(
+            f"Graph answered {response.status_code} {status_name(response.status_code)} with "
+            f"a body that is not valid JSON (request-id {response.headers.get('request-id')}, "
+            f"client-request-id {_client_request_id(response)}): {redact(text[:200])!r}")
+        error.request_sent = True
+        raise error
+    return GraphResponse(response.status_code, dict(response.headers), body, text,
+                         _client_request_id(response))

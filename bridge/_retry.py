@@ -1,16 +1,22 @@
 """The retry budget and how long to wait: Retry-After, else exponential backoff with jitter.
 
-The defaults and limits are the Graph SDK's ``RetryHandlerOption``: 3 retries
-(at most 10), a 3-second delay (at most 180 s per wait). ``RetriesTimeLimit``
-(here ``max_retry_time``) bounds the whole retry phase; the SDK's default of 0
-means "no limit", which here means the hard cap of 180 s.
+The defaults and limits are the Graph SDK's ``RetryHandlerOption``, written
+once at the end of this module (``DEFAULT_*``, ``MAX_*``) and used by every
+client and by the request context: 3 retries (at most 10), a 3-second delay
+(at most 180 s per wait). ``RetriesTimeLimit`` (here ``max_retry_time``) bounds
+the whole retry phase; the SDK's default of 0 means "no limit", which here
+means the hard cap of 180 s.
 
 Which answers are retried: 429 (throttled), 503 (unavailable) and 504 (gateway
 timeout), as the SDK's retry handler does. A ``Retry-After`` header, either
 delta-seconds (``"2"``, ``"2.128"``) or an HTTP-date, sets the wait exactly;
 without one the n-th retry waits ``retry_delay * 2**(n-1)`` plus a random
 jitter of up to one ``retry_delay``, capped at 180 s. A wait that would end past
-the time budget is not started: the budget is exhausted instead.
+the time budget is not started: the budget is exhausted instead. A request
+that may have reached Graph before its answer was lost is sent again only when
+its method is idempotent (:data:`IDEMPOTENT_METHODS`).
+
+One call spends one :class:`RetryBudget`, whichever layer asks for the retry.
 
 Usage::
 
@@ -28,15 +34,23 @@ import random
 import time
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
-from typing import Callable, Optional
+from typing import Callable, NoReturn, Optional
 
-from ._exceptions import BindingError
+from ._exceptions import BindingError, BridgeError, GraphError, RetryExhaustedError
 
-__all__ = ["RetryPolicy", "parse_retry_after", "RETRY_STATUSES", "DEFAULT_MAX_RETRY",
-           "MAX_MAX_RETRY", "DEFAULT_RETRY_DELAY", "MAX_RETRY_DELAY", "DEFAULT_MAX_RETRY_TIME",
-           "MAX_RETRY_TIME"]
+__all__ = ["RetryPolicy", "RetryBudget", "Retry", "parse_retry_after", "RETRY_STATUSES",
+           "IDEMPOTENT_METHODS", "DEFAULT_MAX_RETRY", "MAX_MAX_RETRY", "DEFAULT_RETRY_DELAY",
+           "MAX_RETRY_DELAY", "DEFAULT_MAX_RETRY_TIME", "MAX_RETRY_TIME"]
 
 RETRY_STATUSES = frozenset({429, 503, 504})
+DEFAULT_MAX_RETRY = 3
+MAX_MAX_RETRY = 10
+DEFAULT_RETRY_DELAY = 3.0
+MAX_RETRY_DELAY = 180.0
+DEFAULT_MAX_RETRY_TIME = 180.0
+MAX_RETRY_TIME = 180.0
+#: Methods whose request may be sent again after it may have arrived (RFC 9110 9.2.2).
+IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 
 
 def parse_retry_after(value: Optional[str], now: Optional[float] = None) -> Optional[float]:
@@ -87,18 +101,19 @@ class RetryPolicy:
         policy = RetryPolicy(max_retry=5, retry_delay=1.0, max_retry_time=60)
 
     Parameters:
-        max_retry: retries after the first attempt, 0..10 (default 3).
-        retry_delay: base delay in seconds for backoff, 0..180 (default 3).
+        max_retry: retries after the first attempt, 0..10 (default :data:`DEFAULT_MAX_RETRY`).
+        retry_delay: base delay in seconds for backoff, 0..180
+            (default :data:`DEFAULT_RETRY_DELAY`).
         max_retry_time: seconds the retry phase may last, 0..180; 0 means the
-            hard cap of 180 (default 180).
+            hard cap of 180 (default :data:`DEFAULT_MAX_RETRY_TIME`).
 
     Raises:
         BindingError: a value is out of range or of the wrong type.
     """
 
-    max_retry: int = 3
-    retry_delay: float = 3.0
-    max_retry_time: float = 180.0
+    max_retry: int = DEFAULT_MAX_RETRY
+    retry_delay: float = DEFAULT_RETRY_DELAY
+    max_retry_time: float = DEFAULT_MAX_RETRY_TIME
 
     def __post_init__(self) -> None:
         _check_number("MaxRetry", self.max_retry, 0, MAX_MAX_RETRY, integer=True)
@@ -132,9 +147,63 @@ class RetryPolicy:
                 "RetriesTimeLimit": self.max_retry_time}
 
 
-DEFAULT_MAX_RETRY = 3
-MAX_MAX_RETRY = 10
-DEFAULT_RETRY_DELAY = 3.0
-MAX_RETRY_DELAY = 180.0
-DEFAULT_MAX_RETRY_TIME = 180.0
-MAX_RETRY_TIME = 180.0
+
+@dataclass(frozen=True)
+class Retry:
+    """One more retry, as a :class:`RetryBudget` counted it.
+
+    Parameters:
+        number: 1 for the first retry (``Retry-Attempt``).
+        wait: seconds to wait before it.
+        elapsed: seconds the call has taken so far.
+        exhausted: the budget does not allow it (too many, or past the time limit).
+    """
+
+    number: int
+    wait: float
+    elapsed: float
+    exhausted: bool
+
+
+class RetryBudget:
+    """One call's spending of a :class:`RetryPolicy`: the retries made and the time taken.
+
+    Usage::
+
+        budget = RetryBudget(policy)
+        retry = budget.next_retry(response.headers.get("retry-after"))
+        if retry.exhausted:
+            budget.give_up(retry, error)
+        sleep(retry.wait)
+
+    Parameters:
+        policy: the retry settings.
+        clock: the monotonic clock the time budget is measured with.
+    """
+
+    def __init__(self, policy: RetryPolicy, clock: Callable[[], float] = time.monotonic) -> None:
+        self.policy = policy
+        self.retries = 0
+        self._clock = clock
+        self._started = clock()
+
+    def next_retry(self, retry_after: Optional[str]) -> Retry:
+        """Count one more retry and say how long to wait before it and whether it is allowed."""
+        self.retries += 1
+        wait = self.policy.wait_for(self.retries, retry_after)
+        elapsed = self._clock() - self._started
+        exhausted = (self.retries > self.policy.max_retry
+                     or elapsed + wait > self.policy.time_budget)
+        return Retry(self.retries, wait, elapsed, exhausted)
+
+    def give_up(self, retry: Retry, error: BridgeError) -> NoReturn:
+        """End the call: :class:`RetryExhaustedError` after a Graph answer, else ``error`` itself."""
+        if not isinstance(error, GraphError):
+            raise error
+        why = (f"the retry budget of {self.policy.max_retry} retries was used"
+               if retry.number > self.policy.max_retry else
+               f"waiting {retry.wait:.3f} s more would pass the {self.policy.time_budget:g} s "
+               "retry time limit")
+        raise RetryExhaustedError(
+            f"Gave up after {retry.number} attempt(s) in {retry.elapsed:.1f} s ({why}); last "
+            f"answer: {error.status} {error}", last_error=error, attempts=retry.number) from error

@@ -15,10 +15,11 @@ from typing import Any
 
 from ._exceptions import BindingError
 from ._request import API_VERSIONS, DEFAULT_API_VERSION
-from ._retry import RetryPolicy
+from ._retry import DEFAULT_MAX_RETRY, DEFAULT_MAX_RETRY_TIME, DEFAULT_RETRY_DELAY, RetryPolicy
 
 __all__ = ["RequestContext", "set_request_context", "get_request_context",
-           "reset_request_context", "select_profile", "get_profile", "DEFAULT_CLIENT_TIMEOUT"]
+           "reset_request_context", "select_profile", "get_profile", "check_timeout",
+           "DEFAULT_CLIENT_TIMEOUT"]
 
 #: Set-MgRequestContext's ClientTimeout default: 300 s (the SDK's Constants.ClientTimeout).
 DEFAULT_CLIENT_TIMEOUT = 300.0
@@ -35,25 +36,31 @@ class RequestContext:
         >>> get_request_context().client_timeout
         60
 
-    Parameters:
-        max_retry: retries after the first attempt, 0..10 (SDK default 3).
-        retry_delay: seconds, base of the backoff, 0..180 (SDK default 3).
+    Parameters (defaults: the SDK's, :mod:`bridge._retry`'s ``DEFAULT_*`` and
+    :data:`DEFAULT_CLIENT_TIMEOUT`):
+        max_retry: retries after the first attempt, 0..10.
+        retry_delay: seconds, base of the backoff, 0..180.
         max_retry_time: seconds the retries may take, 0..180, 0 = 180 (RetriesTimeLimit).
-        client_timeout: seconds for each HTTP request (SDK default 300).
+        client_timeout: seconds for each HTTP request.
     """
 
-    max_retry: int = 3
-    retry_delay: float = 3.0
-    max_retry_time: float = 180.0
+    max_retry: int = DEFAULT_MAX_RETRY
+    retry_delay: float = DEFAULT_RETRY_DELAY
+    max_retry_time: float = DEFAULT_MAX_RETRY_TIME
     client_timeout: float = DEFAULT_CLIENT_TIMEOUT
 
     def __post_init__(self) -> None:
         self.retry_policy()  # validates the three retry settings
-        _check_timeout(self.client_timeout)
+        check_timeout(self.client_timeout)
 
     def retry_policy(self) -> RetryPolicy:
         """The :class:`RetryPolicy` of these settings."""
         return RetryPolicy(self.max_retry, self.retry_delay, self.max_retry_time)
+
+    def client_options(self) -> dict[str, Any]:
+        """The keyword arguments of a client that follows these settings."""
+        return {"max_retry": self.max_retry, "retry_delay": self.retry_delay,
+                "max_retry_time": self.max_retry_time, "timeout": self.client_timeout}
 
     def to_dict(self) -> dict[str, Any]:
         """Get-MgRequestContext's properties (times in seconds)."""
@@ -61,7 +68,8 @@ class RequestContext:
                 "MaxRetry": self.max_retry, "RetriesTimeLimit": self.max_retry_time}
 
 
-def _check_timeout(value: Any) -> None:
+def check_timeout(value: Any) -> None:
+    """Refuse a ClientTimeout that is not a number of seconds in (0, 86400] (BindingError)."""
     if isinstance(value, bool) or not isinstance(value, (int, float)) \
             or not math.isfinite(value) or value <= 0 or value > 86400:
         raise BindingError("ClientTimeout must be a number of seconds in (0, 86400], "

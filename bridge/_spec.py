@@ -128,6 +128,27 @@ class ModelSpec:
         """The property named ``name`` (case-insensitive), or None."""
         return self._by_name.get(name.casefold())
 
+    @functools.cached_property
+    def _levels(self) -> dict[tuple[str, ...], tuple[PropertySpec, ...]]:
+        levels: dict[tuple[str, ...], list[PropertySpec]] = {}
+        for p in self.properties:
+            for depth in range(len(p.json_path)):
+                levels.setdefault(p.json_path[:depth], []).append(p)
+        return {prefix: tuple(props) for prefix, props in levels.items()}
+
+    def properties_under(self, prefix: tuple[str, ...]) -> tuple[PropertySpec, ...]:
+        """The properties whose JSON path goes on below ``prefix``, in the spec's order.
+
+        ``()`` gives every property; ``("schedule",)`` those nested in ``schedule``;
+        a prefix that is no JSON object of the model gives none.
+        """
+        return self._levels.get(prefix, ())
+
+    @functools.cached_property
+    def group_paths(self) -> tuple[tuple[str, ...], ...]:
+        """The JSON paths of the model's nested objects (``("schedule",)``), in first-use order."""
+        return tuple(prefix for prefix in self._levels if prefix)
+
 
 @dataclass(frozen=True)
 class ParameterSpec:
@@ -311,7 +332,6 @@ def check_spec(spec: Spec) -> None:
     problems: list[str] = []
     for m in spec.models.values():
         leaves: set[tuple[str, ...]] = set()
-        prefixes: set[tuple[str, ...]] = set()
         for p in m.properties:
             if p.is_model and p.item_type not in spec.models:
                 problems.append(f"{m.key}.{p.name}: unknown type {p.type!r}")
@@ -322,12 +342,10 @@ def check_spec(spec: Spec) -> None:
             if p.json_path in leaves:
                 problems.append(f"{m.key}.{p.name}: JSON path {p.json_name} used twice")
             leaves.add(p.json_path)
-            for i in range(1, len(p.json_path)):
-                prefixes.add(p.json_path[:i])
         for column in m.table:
             if m.find(column) is None:
                 problems.append(f"{m.key}: table column {column} is not a property")
-        for prefix in prefixes:
+        for prefix in m.group_paths:
             if prefix in leaves:
                 problems.append(f"{m.key}: {'.'.join(prefix)} is both a value and an object")
             if ".".join(prefix) not in m.groups:

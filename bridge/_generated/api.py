@@ -8,12 +8,13 @@ from typing import TYPE_CHECKING, Any, Literal, Mapping, Optional, Sequence, Uni
 
 from .._api import invoke
 from .._binding import UNSET
-from .._models import GraphModel, SynchronizationJob
+from .._models import GraphModel
 from .._request import GraphRequest
 from .models import (
     ApplicationIdentityInput,
     DirectoryDefinitionInput,
     KeyValuePairInput,
+    SynchronizationJob,
     SynchronizationJobInput,
     SynchronizationRuleInput,
     SynchronizationStatusInput,

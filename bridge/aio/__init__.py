@@ -31,7 +31,7 @@ Many creates with bounded concurrency (one client, a semaphore)::
         jobs = await asyncio.gather(*(create(a) for a in app_ids))
 """
 
-from .._generated.aio_api import new_application_synchronization_job
+from ._generated_api import new_application_synchronization_job
 from ._api import connect, disconnect
 from ._client import AsyncGraphClient, CancelledCreate, get_default_client
 

@@ -11,7 +11,7 @@ from .._api import bind_for, emit_outcome_warning
 from .._connection import Connection
 from .._context import Context
 from .._credentials import AsyncCredentialTokenProvider
-from .._models import SynchronizationJob
+from .._generated.models import SynchronizationJob
 from .._request import GraphRequest
 from .._sign_in import credential_context
 from ._client import AsyncGraphClient, get_default_client

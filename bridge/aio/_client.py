@@ -1,7 +1,8 @@
 """``AsyncGraphClient``: :class:`bridge.GraphClient`'s behaviour on ``httpx.AsyncClient``.
 
-The retry and never-create-twice logic is :class:`bridge._client.GraphClientCore`'s,
-shared with the sync client: this module only performs its steps with ``await``.
+The layers of a send and the never-create-twice logic are
+:class:`bridge._client_core.GraphClientCore`'s and :mod:`bridge._create`'s,
+shared with the sync client: this module only performs their steps with ``await``.
 
 Cancellation of :meth:`AsyncGraphClient.create` leaves no job half-known:
 
@@ -26,21 +27,19 @@ from typing import TYPE_CHECKING, Any, Awaitable, Callable, Optional, TypeVar, U
 
 import httpx
 
-from .._auth import get_connection
+from .._client_core import GraphClientCore, current_connection
 from .._connection import Connection
-from .._tokens import AccessToken
-from .._caller import missing_auth_context
-from .._client import connection_for_credential
-from .._client_core import GraphClientCore, Send, Sleep, Steps
+from .._create import create_steps
 from .._environments import GraphEnvironment
-from .._exceptions import AuthenticationError
-from .._redact import redact
-from .._request import DEFAULT_API_VERSION, GraphRequest
-from .._exception_seam import map_exceptions
 from .._http_client import http_client_options
 from .._http_log import http_logger, log_exchange
+from .._redact import redact
+from .._request import DEFAULT_API_VERSION, GraphRequest
 from .._response import GraphResponse
+from .._retry import DEFAULT_MAX_RETRY, DEFAULT_MAX_RETRY_TIME, DEFAULT_RETRY_DELAY, IDEMPOTENT_METHODS
 from .._settings import DEFAULT_CLIENT_TIMEOUT, get_profile, get_request_context
+from .._steps import Send, Sleep, Step, Steps, StepWalk
+from .._tokens import AccessToken
 
 if TYPE_CHECKING:
     from .._credentials import AsyncTokenCredential, TokenCredential
@@ -50,7 +49,6 @@ __all__ = ["AsyncGraphClient", "CancelledCreate", "get_default_client"]
 logger = logging.getLogger("bridge.aio")
 
 _T = TypeVar("_T")
-_IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 
 
 @dataclass(frozen=True)
@@ -100,26 +98,17 @@ class AsyncGraphClient(GraphClientCore):
     def __init__(self, connection: Optional[Connection] = None, *,
                  credential: Union["AsyncTokenCredential", "TokenCredential", None] = None,
                  environment: Union[str, GraphEnvironment, None] = None,
-                 api_version: str = DEFAULT_API_VERSION, max_retry: int = 3,
-                 retry_delay: float = 3.0, max_retry_time: float = 180.0,
+                 api_version: str = DEFAULT_API_VERSION, max_retry: int = DEFAULT_MAX_RETRY,
+                 retry_delay: float = DEFAULT_RETRY_DELAY,
+                 max_retry_time: float = DEFAULT_MAX_RETRY_TIME,
                  timeout: float = DEFAULT_CLIENT_TIMEOUT,
                  transport: Optional[httpx.AsyncBaseTransport] = None,
                  sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
-        self._owns_connection = False
-        if credential is not None:
-            connection = connection_for_credential(credential, environment, connection,
-                                                   asynchronous=True)
-            self._owns_connection = True
-        try:
-            super().__init__(connection, api_version=api_version, max_retry=max_retry,
-                             retry_delay=retry_delay, max_retry_time=max_retry_time,
-                             timeout=timeout)
-        except BaseException:
-            if self._owns_connection and connection is not None:
-                connection.disconnect()
-            raise
+        super().__init__(connection, credential=credential, environment=environment,
+                         asynchronous=True, api_version=api_version, max_retry=max_retry,
+                         retry_delay=retry_delay, max_retry_time=max_retry_time, timeout=timeout)
         self._sleep = sleep
-        self._http = httpx.AsyncClient(
+        self._http: httpx.AsyncClient = httpx.AsyncClient(
             transport=transport,
             **http_client_options(self.connection.environment.ssl_context(), timeout))
         #: Creates cancelled after their POST left, with how each really ended.
@@ -141,8 +130,7 @@ class AsyncGraphClient(GraphClientCore):
     async def send(self, request: GraphRequest, *,
                    raise_for_status: bool = True) -> GraphResponse:
         """Send a request with retries; return Graph's answer (see :meth:`GraphClient.send`)."""
-        result = await self._drive(self._steps(request, create=False), _Run())
-        return self._sent(result, raise_for_status)
+        return await self._drive(self._send_steps(request, raise_for_status), _Run())
 
     async def create(self, request: GraphRequest, *,
                      warn: Optional[Callable[[str], None]] = None) -> dict[str, Any]:
@@ -151,11 +139,10 @@ class AsyncGraphClient(GraphClientCore):
         As :meth:`GraphClient.create` (``warn`` too); on cancellation see the module doc.
         """
         run = _Run()
-        steps = self._steps(request, create=True,
-                            warn=warn or logging.getLogger("bridge.http").warning)
-        task = asyncio.ensure_future(self._drive(steps, run))
+        steps = create_steps(self, request, warn or http_logger.warning)
+        task: "asyncio.Future[dict[str, Any]]" = asyncio.ensure_future(self._drive(steps, run))
         try:
-            result = await asyncio.shield(task)
+            return await asyncio.shield(task)
         except asyncio.CancelledError:
             if task.done() and not task.cancelled():
                 raise  # finished meanwhile; the outcome was known and is dropped by the caller
@@ -164,14 +151,14 @@ class AsyncGraphClient(GraphClientCore):
                 raise
             await self._settle(request, task)
             raise
-        return self._created(result, request)
 
     async def list_all(self, path: str) -> list[Any]:
         """GET a collection and follow ``@odata.nextLink`` (at most 50 pages)."""
         return await self._drive(self._list_steps(path), _Run())
 
     # -- cancellation after the POST left
-    async def _settle(self, request: GraphRequest, task: "asyncio.Future[Any]") -> None:
+    async def _settle(self, request: GraphRequest,
+                      task: "asyncio.Future[dict[str, Any]]") -> None:
         while not task.done():
             try:
                 await asyncio.shield(task)
@@ -182,7 +169,7 @@ class AsyncGraphClient(GraphClientCore):
         job: Optional[dict[str, Any]] = None
         error: Optional[BaseException] = None
         try:
-            job = self._created(task.result(), request)
+            job = task.result()
         except Exception as exc:
             error = exc
         self.cancelled_creates.append(CancelledCreate(request, job, error))
@@ -201,24 +188,24 @@ class AsyncGraphClient(GraphClientCore):
             return await self._drive_leased(steps, run)
 
     async def _drive_leased(self, steps: Steps[_T], run: _Run) -> _T:
-        reply: Any = None
-        error: Optional[Exception] = None
-        while True:
-            try:
-                step = steps.throw(error) if error is not None else steps.send(reply)
-            except StopIteration as stop:
-                result: _T = stop.value
-                return result
-            reply, error = None, None
-            try:
-                if isinstance(step, Send):
-                    reply = await self._attempt(step, run)
-                elif isinstance(step, Sleep):
-                    await self._sleep(step.seconds)
-                else:
-                    reply = await self._token(step.force_refresh)
-            except Exception as exc:  # handed to the steps, which decide (most re-raise)
-                error = exc
+        walk = StepWalk(steps)
+        for step in walk:
+            with walk.reply() as reply:
+                reply.value = await self._perform(step, run)
+        return walk.result
+
+    async def _perform(self, step: Step, run: _Run) -> Any:
+        if isinstance(step, Send):
+            request = self._build(step)
+            if step.method not in IDEMPOTENT_METHODS:
+                run.posted = True
+            with self._sending(step, request):
+                response = await self._http.send(request)
+            log_exchange(http_logger, request, response)
+            return response
+        if isinstance(step, Sleep):
+            return await self._sleep(step.seconds)
+        return await self._token(step.force_refresh)
 
     async def _token(self, force_refresh: bool) -> AccessToken:
         provider = self.connection.token_provider
@@ -229,23 +216,6 @@ class AsyncGraphClient(GraphClientCore):
             return token
         # msal is blocking: ask it in a worker thread, never on the event loop.
         return await asyncio.to_thread(self.connection.get_token, force_refresh)
-
-    async def _attempt(self, step: Send, run: _Run) -> GraphResponse:
-        token = await self._token(step.force_refresh)
-        headers, content, client_request_id = self._prepare(step.request, step.retry_number,
-                                                            token.token)
-        http_request = self._http.build_request(step.method, step.url, content=content,
-                                                headers=headers, timeout=self.timeout)
-        http_response: Optional[httpx.Response] = None
-        if step.method not in _IDEMPOTENT:
-            run.posted = True
-        with map_exceptions(f"{step.method} {redact(step.url)}"):
-            try:
-                http_response = await self._http.send(http_request)
-            finally:
-                log_exchange(http_logger, http_request, http_response)
-        assert http_response is not None  # map_exceptions re-raises, never swallows
-        return self._answer(http_response, client_request_id)
 
 
 # --------------------------------------------------------------------------- default client
@@ -264,9 +234,7 @@ def get_default_client() -> AsyncGraphClient:
     Raises:
         AuthenticationError: not connected (call :func:`bridge.aio.connect` first).
     """
-    connection = get_connection()
-    if connection is None or connection.closed:
-        raise AuthenticationError(missing_auth_context())
+    connection = current_connection()
     loop = asyncio.get_running_loop()
     settings = get_request_context()
     key = (id(connection), connection, settings, get_profile())
@@ -277,8 +245,6 @@ def get_default_client() -> AsyncGraphClient:
         if cached is not None:  # settings changed: close the old one on this loop
             loop.create_task(cached[1].aclose())
         client = AsyncGraphClient(connection, api_version=get_profile(),
-                                  max_retry=settings.max_retry, retry_delay=settings.retry_delay,
-                                  max_retry_time=settings.max_retry_time,
-                                  timeout=settings.client_timeout)
+                                  **settings.client_options())
         _cached[loop] = (key, client)
         return client

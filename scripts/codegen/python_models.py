@@ -68,10 +68,8 @@ def _level_members(model: ModelSpec, prefix: tuple[str, ...], spec: Spec,
                    group_class: dict[tuple[str, tuple[str, ...]], str]) -> dict[str, _Member]:
     members: dict[str, _Member] = {}
     depth = len(prefix)
-    for prop in model.properties:
+    for prop in model.properties_under(prefix):
         path = prop.json_path
-        if len(path) <= depth or path[:depth] != prefix:
-            continue
         key = path[depth]
         attribute = snake_case(key.replace("-", "_"))
         if attribute in members:

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-import bridge._auth as auth
+import bridge._sign_in as sign_in_module
 from bridge._auth import connect, disconnect, get_context
 from bridge._certificates import CERT_STORE_ENV_VAR, cert_store_path
 from bridge._connection import Connection
@@ -258,7 +258,7 @@ def test_device_code_default_prompt_goes_to_stderr(emu: Emulator, info: Any, emu
 
     # The default prompt prints to stderr; approve by reading it back.
     import sys
-    original = auth._default_prompt
+    original = sign_in_module._default_prompt
 
     def prompt(message: str) -> None:
         original(message)

@@ -237,8 +237,8 @@ def test_every_notes_property_lands_at_its_json_path():
         for prop in model.properties:
             value = ([{}] if prop.is_array else {}) if prop.is_model else (
                 SPEC.enums[prop.enum].values[0] if prop.enum else samples[prop.type])
-            from bridge._binding import _Binder
-            out = _Binder(SPEC).model({prop.name.swapcase(): value}, model, "X", "X")
+            from bridge._model_binding import ModelBinder
+            out = ModelBinder(SPEC).model({prop.name.swapcase(): value}, model, "X", "X")
             node = out
             for segment in prop.json_path:
                 node = node[segment]

@@ -7,20 +7,21 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Literal, Mapping, Optional, Sequence, Union, overload
 
 from .._binding import UNSET
-from .._models import GraphModel, SynchronizationJob
+from .._models import GraphModel
 from .._request import GraphRequest
-from ..aio._api import invoke
-from .models import (
+from ._api import invoke
+from .._generated.models import (
     ApplicationIdentityInput,
     DirectoryDefinitionInput,
     KeyValuePairInput,
+    SynchronizationJob,
     SynchronizationJobInput,
     SynchronizationRuleInput,
     SynchronizationStatusInput,
 )
 
 if TYPE_CHECKING:
-    from ..aio._client import AsyncGraphClient
+    from ._client import AsyncGraphClient
 
 __all__ = ["new_application_synchronization_job"]
 
