@@ -8,8 +8,9 @@ function Import-BridgeFormatData {
         loading format data builds the runspace's format table, ~0.1 s on a quiet machine
         and ~1 s at load 13, which an import, and a script that never shows a job, need not
         pay (docs/performance.md, import). The first helper start loads it while Python starts.
-        Loading the same file again (a re-import) changes nothing.
+        Loading the same file again (a re-import) changes nothing. Never previewed or
+        confirmed: the caller's -WhatIf/-Confirm are about the Graph request, not this.
     #>
     $script:BridgeFormatDataLoaded = $true
-    Update-FormatData -AppendPath ([System.IO.Path]::Combine($script:ModuleRoot, 'generated', 'MgBridge.format.ps1xml'))
+    Update-FormatData -AppendPath ([System.IO.Path]::Combine($script:ModuleRoot, 'generated', 'MgBridge.format.ps1xml')) -WhatIf:$false -Confirm:$false
 }
