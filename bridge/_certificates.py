@@ -32,6 +32,8 @@ DEFAULT_CERT_STORE = "~/.mgbridge/certs"
 
 @dataclass(frozen=True)
 class Certificate:
+    """A loaded certificate: its private key (PEM, never in ``repr``) and what identifies it."""
+
     private_key_pem: str = field(repr=False)
     thumbprint: str
     subject: str
@@ -93,6 +95,7 @@ def load_certificate(path: str, password: Optional[str]) -> Certificate:
 
 
 def normalise_thumbprint(value: str) -> str:
+    """A thumbprint as the store compares it: upper case, no spaces or colons."""
     return re.sub(r"[\s:]", "", value).upper()
 
 
@@ -104,7 +107,12 @@ def cert_store_path(environ: Optional[Mapping[str, str]] = None) -> Path:
 
 
 def find_in_store(*, thumbprint: Optional[str], name: Optional[str],
-                   password: Optional[str], environ: Mapping[str, str]) -> Certificate:
+                  password: Optional[str], environ: Mapping[str, str]) -> Certificate:
+    """The store's unexpired certificate matching ``thumbprint`` or ``name``, valid longest.
+
+    Raises:
+        AuthenticationError: none matches (the SDK's CertificateNotFound message).
+    """
     store = cert_store_path(environ)
     wanted_thumb = normalise_thumbprint(thumbprint) if thumbprint else None
     wanted_name = name.strip().lower() if name else None

@@ -74,7 +74,7 @@ class GraphClient(GraphClientCore):
             response = client.send(GraphRequest("GET", path))
 
     Parameters:
-        connection: the :class:`~bridge._auth.Connection` (default: the one made by
+        connection: the :class:`~bridge.Connection` (default: the one made by
             :func:`bridge.connect`; AuthenticationError when there is none).
         api_version: ``"v1.0"`` or ``"beta"``.
         max_retry: retries of 429/503/504 and unsent requests, 0..10.

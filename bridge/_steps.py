@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import contextlib
 from dataclasses import dataclass
-from typing import Any, Callable, Generator, Generic, Iterator, Mapping, Optional, TypeVar, Union
+from typing import Any, Callable, Generator, Generic, Iterator, Mapping, Optional, TypeVar, Union, cast
 
 __all__ = ["Send", "Sleep", "Token", "Step", "Steps", "Warn", "StepWalk", "Reply"]
 
@@ -108,4 +108,4 @@ class StepWalk(Generic[_T]):
         """What the steps returned."""
         if not self._done:
             raise RuntimeError("the steps have not finished")
-        return self._result  # type: ignore[return-value]
+        return cast(_T, self._result)

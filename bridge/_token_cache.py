@@ -27,6 +27,7 @@ class TokenCacheFile:
                 self.cache.deserialize(self.path.read_text(encoding="utf-8"))
 
     def save(self) -> None:
+        """Write the cache if it changed (atomically, 0600); nothing for an in-memory cache."""
         if self.path is None or not self.cache.has_state_changed:
             return
         with self._lock:

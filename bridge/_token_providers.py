@@ -30,7 +30,8 @@ __all__ = ["ConfidentialClientProvider", "DeviceCodeProvider", "StaticTokenProvi
 
 
 def msal_app_kwargs(environment: GraphEnvironment, tenant_id: str, http: httpx.Client,
-                     cache: TokenCacheFile, timeout: float) -> dict[str, Any]:
+                    cache: TokenCacheFile, timeout: float) -> dict[str, Any]:
+    """The keyword arguments every msal application of this environment is made with."""
     import msal
 
     kwargs: dict[str, Any] = {"authority": environment.authority(tenant_id),
@@ -45,6 +46,7 @@ def msal_app_kwargs(environment: GraphEnvironment, tenant_id: str, http: httpx.C
 
 
 def describe_msal_error(result: Any) -> str:
+    """msal's ``error: error_description``, redacted, for an AuthenticationError."""
     if isinstance(result, dict):
         error = result.get("error") or "unknown_error"
         description = str(result.get("error_description") or "").strip()
@@ -128,6 +130,7 @@ class StaticTokenProvider:
 
 
 def token_from_result(result: Any) -> AccessToken:
+    """The :class:`AccessToken` in an msal result, or AuthenticationError with msal's reason."""
     if not isinstance(result, dict) or "access_token" not in result:
         raise AuthenticationError(describe_msal_error(result))
     expires_in = float(result.get("expires_in", 0) or 0)

@@ -40,19 +40,23 @@ function Get-BridgeCacheDirectory {
 
 function Get-BridgeSourceStamp {
     # Private: one key for every cached artifact (the DLL and the script bundles): the
-    # count, total size and newest modification time of the files under psmodule/, and
-    # the PowerShell version. Any edit changes it. Computed once per import, in one
+    # count, total size, total path length and newest modification time of the files
+    # under psmodule/, and the PowerShell version. Any edit changes it, and so does a move
+    # to another folder (a rename keeps a file's time). Computed once per import, in one
     # loop, because each distinct .NET call costs PowerShell milliseconds to bind the
     # first time (hashing the contents cost ~70 ms here).
     [long]$length = 0
+    [long]$names = 0
     [long]$newest = 0
     $files = [System.IO.Directory]::GetFiles($script:ModuleRoot, '*', [System.IO.SearchOption]::AllDirectories)
     foreach ($file in $files) {
         $info = [System.IO.FileInfo]::new($file)
         $length += $info.Length
+        $names += $file.Length
         if ($info.LastWriteTimeUtc.Ticks -gt $newest) { $newest = $info.LastWriteTimeUtc.Ticks }
     }
-    '{0:x}-{1:x}-{2:x}-{3}' -f $files.Count, $length, $newest, $PSVersionTable.PSVersion
+    $names -= $files.Count * $script:ModuleRoot.Length  # relative paths: the key does not depend on where psmodule/ is
+    '{0:x}-{1:x}-{2:x}-{3:x}-{4}' -f $files.Count, $length, $names, $newest, $PSVersionTable.PSVersion
 }
 
 function Get-BridgeSourceFile {

@@ -185,14 +185,11 @@ class AsyncGraphClient(GraphClientCore):
     async def _drive(self, steps: Steps[_T], run: _Run) -> _T:
         # As the sync driver: the whole call runs on the connection it started with.
         with self.connection.lease():
-            return await self._drive_leased(steps, run)
-
-    async def _drive_leased(self, steps: Steps[_T], run: _Run) -> _T:
-        walk = StepWalk(steps)
-        for step in walk:
-            with walk.reply() as reply:
-                reply.value = await self._perform(step, run)
-        return walk.result
+            walk = StepWalk(steps)
+            for step in walk:
+                with walk.reply() as reply:
+                    reply.value = await self._perform(step, run)
+            return walk.result
 
     async def _perform(self, step: Step, run: _Run) -> Any:
         if isinstance(step, Send):

@@ -14,24 +14,23 @@ function ConvertTo-BridgeErrorRecord {
         [Parameter(Mandatory)]$ErrorInfo,
         [string]$ParameterSet
     )
-    function Get-Field($name) {
-        $property = $ErrorInfo.PSObject.Properties[$name]
-        if ($property) { $property.Value }
-    }
-    $exception = [MgBridge.BridgeException]::new([string](Get-Field 'message'))
-    $exception.ErrorType = Get-Field 'type'
-    $exception.ErrorId = Get-Field 'errorId'
-    $exception.Code = Get-Field 'code'
-    $exception.Status = Get-Field 'status'
-    $exception.RequestId = Get-Field 'requestId'
-    $exception.ClientRequestId = Get-Field 'clientRequestId'
-    $exception.Date = Get-Field 'date'
-    $exception.Parameter = Get-Field 'parameter'
-    $exception.Path = Get-Field 'path'
-    $exception.Expected = Get-Field 'expected'
+    # The fields the core sent (a missing one reads as $null; names are case-insensitive).
+    $field = @{}
+    foreach ($property in $ErrorInfo.PSObject.Properties) { $field[$property.Name] = $property.Value }
+    $exception = [MgBridge.BridgeException]::new([string]$field['message'])
+    $exception.ErrorType = $field['type']
+    $exception.ErrorId = $field['errorId']
+    $exception.Code = $field['code']
+    $exception.Status = $field['status']
+    $exception.RequestId = $field['requestId']
+    $exception.ClientRequestId = $field['clientRequestId']
+    $exception.Date = $field['date']
+    $exception.Parameter = $field['parameter']
+    $exception.Path = $field['path']
+    $exception.Expected = $field['expected']
     $category = [System.Management.Automation.ErrorCategory]::NotSpecified
-    [void][System.Enum]::TryParse([string](Get-Field 'category'), $true, [ref]$category)
-    $errorId = [string](Get-Field 'errorId')
+    [void][System.Enum]::TryParse([string]$field['category'], $true, [ref]$category)
+    $errorId = [string]$field['errorId']
     if (-not $errorId) { $errorId = 'BridgeError' }
     $fqid = if ($ParameterSet) {
         "$errorId,Microsoft.Graph.PowerShell.Cmdlets.NewMgApplicationSynchronizationJob_$ParameterSet"

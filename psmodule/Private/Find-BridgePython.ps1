@@ -19,28 +19,27 @@ function Find-BridgePython {
     [OutputType([pscustomobject])]
     param([switch]$IncludeMissing)
     $exe = if ($IsWindows) { 'Scripts\python.exe' } else { 'bin/python' }
-    $candidates = [System.Collections.Generic.List[object]]::new()
-    function Add-Place([string]$Path, [string]$Source, [string]$Note) {
-        $candidates.Add([pscustomobject]@{ Path = $Path; Source = $Source; Note = $Note })
-    }
-    if ($env:MGBRIDGE_PYTHON) { Add-Place $env:MGBRIDGE_PYTHON '$env:MGBRIDGE_PYTHON' }
-    else { Add-Place '' '$env:MGBRIDGE_PYTHON' 'not set' }
-    $recorded = Get-BridgeRecordedPython
-    if ($recorded.Python) { Add-Place $recorded.Python "the interpreter recorded at install ($($recorded.Record))" }
-    else { Add-Place '' 'the interpreter recorded by python -m bridge.powershell install' "none ($($recorded.Record))" }
-    if ($env:VIRTUAL_ENV) { Add-Place (Join-Path $env:VIRTUAL_ENV $exe) '$env:VIRTUAL_ENV' }
-    else { Add-Place '' '$env:VIRTUAL_ENV' 'not set' }
-    if (-not $script:BridgeRelease) {
-        $repoVenv = Join-Path (Get-BridgeRepositoryRoot) ".venv/$exe"
-        if (Test-Path -LiteralPath $repoVenv) { Add-Place $repoVenv 'the checkout''s .venv' }
-        else { Add-Place '' 'the checkout''s .venv' "none ($repoVenv)" }
-    }
-    foreach ($name in 'python3', 'python') {
-        $found = Get-Command -Name $name -CommandType Application -ErrorAction SilentlyContinue |
-            Select-Object -First 1
-        if ($found) { Add-Place $found.Source "$name on PATH" }
-        else { Add-Place '' "$name on PATH" 'not found' }
-    }
+    # Every place looked, in order (an empty Path: none there).
+    $candidates = @(
+        if ($env:MGBRIDGE_PYTHON) { New-BridgePythonPlace $env:MGBRIDGE_PYTHON '$env:MGBRIDGE_PYTHON' }
+        else { New-BridgePythonPlace '' '$env:MGBRIDGE_PYTHON' 'not set' }
+        $recorded = Get-BridgeRecordedPython
+        if ($recorded.Python) { New-BridgePythonPlace $recorded.Python "the interpreter recorded at install ($($recorded.Record))" }
+        else { New-BridgePythonPlace '' 'the interpreter recorded by python -m bridge.powershell install' "none ($($recorded.Record))" }
+        if ($env:VIRTUAL_ENV) { New-BridgePythonPlace (Join-Path $env:VIRTUAL_ENV $exe) '$env:VIRTUAL_ENV' }
+        else { New-BridgePythonPlace '' '$env:VIRTUAL_ENV' 'not set' }
+        if (-not $script:BridgeRelease) {
+            $repoVenv = Join-Path (Get-BridgeRepositoryRoot) ".venv/$exe"
+            if (Test-Path -LiteralPath $repoVenv) { New-BridgePythonPlace $repoVenv 'the checkout''s .venv' }
+            else { New-BridgePythonPlace '' 'the checkout''s .venv' "none ($repoVenv)" }
+        }
+        foreach ($name in 'python3', 'python') {
+            $found = Get-Command -Name $name -CommandType Application -ErrorAction SilentlyContinue |
+                Select-Object -First 1
+            if ($found) { New-BridgePythonPlace $found.Source "$name on PATH" }
+            else { New-BridgePythonPlace '' "$name on PATH" 'not found' }
+        }
+    )
     $seen = @{}
     foreach ($candidate in $candidates) {
         if (-not $candidate.Path) {

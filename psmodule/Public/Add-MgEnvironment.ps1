@@ -33,10 +33,3 @@ function Add-MgEnvironment {
     $result = Invoke-BridgeOperation -Cmdlet $PSCmdlet -Op 'environments' -Arguments $arguments -Journal
     $result.environments | ForEach-Object { ConvertTo-BridgeEnvironment $_ }
 }
-
-function ConvertTo-BridgeEnvironment {
-    # Private helper: the SDK's type name on an environment object.
-    param($Environment)
-    $Environment.PSObject.TypeNames.Insert(0, 'Microsoft.Graph.PowerShell.Authentication.Models.GraphEnvironment')
-    $Environment
-}

@@ -115,25 +115,6 @@ function Connect-MgGraph {
     if ($PSBoundParameters.ContainsKey('ContextScope')) { $arguments.contextScope = $ContextScope }
     if ($PSBoundParameters.ContainsKey('ClientTimeout')) { $arguments.timeout = $ClientTimeout }
     $interactive = $false
-    # The core does not see this session's environment variables: the helper's were fixed
-    # when it started, and an in-process (pythonnet) core reads the C environment, which
-    # $env: assignments do not change. A flow that reads variables gets the session's
-    # current values in 'environ' (secrets as SecureStrings until the pipe); relative
-    # paths are resolved against the current location here, not the core's directory.
-    function Get-SessionEnviron([string[]]$Names, [string[]]$SecretNames, [string[]]$PathNames) {
-        $environ = [ordered]@{}
-        foreach ($name in $Names) {
-            $value = [System.Environment]::GetEnvironmentVariable($name)
-            if ([string]::IsNullOrEmpty($value)) { continue }  # empty counts as unset, as in the core
-            if ($name -in $PathNames) { $value = $PSCmdlet.GetUnresolvedProviderPathFromPSPath($value) }
-            $environ[$name] = $value
-        }
-        foreach ($name in $SecretNames) {
-            $value = [System.Environment]::GetEnvironmentVariable($name)
-            if (-not [string]::IsNullOrEmpty($value)) { $environ[$name] = ConvertTo-SecureString -String $value -AsPlainText -Force }
-        }
-        $environ
-    }
     switch ($PSCmdlet.ParameterSetName) {
         'AppSecretCredentialParameterSet' {
             $arguments.clientId = $ClientSecretCredential.UserName
@@ -154,7 +135,7 @@ function Connect-MgGraph {
                 if (-not $certificateObject) {
                     if ($CertificateThumbprint) { $arguments.certificateThumbprint = $CertificateThumbprint }
                     if ($CertificateName) { $arguments.certificateName = $CertificateName }
-                    $arguments.environ = Get-SessionEnviron -Names 'MGBRIDGE_CERT_STORE' -PathNames 'MGBRIDGE_CERT_STORE'
+                    $arguments.environ = Get-BridgeSessionEnvironment -Cmdlet $PSCmdlet -Names 'MGBRIDGE_CERT_STORE' -PathNames 'MGBRIDGE_CERT_STORE'
                 }
             }
             if ($certificateObject) {
@@ -174,12 +155,12 @@ function Connect-MgGraph {
         'AccessTokenParameterSet' { $arguments.accessToken = $AccessToken }
         'EnvironmentVariableParameterSet' {
             $arguments.environmentVariable = $true
-            $arguments.environ = Get-SessionEnviron -Names 'AZURE_CLIENT_ID', 'AZURE_TENANT_ID', 'AZURE_CLIENT_CERTIFICATE_PATH', 'AZURE_USERNAME' `
+            $arguments.environ = Get-BridgeSessionEnvironment -Cmdlet $PSCmdlet -Names 'AZURE_CLIENT_ID', 'AZURE_TENANT_ID', 'AZURE_CLIENT_CERTIFICATE_PATH', 'AZURE_USERNAME' `
                 -SecretNames 'AZURE_CLIENT_SECRET', 'AZURE_CLIENT_CERTIFICATE_PASSWORD', 'AZURE_PASSWORD' -PathNames 'AZURE_CLIENT_CERTIFICATE_PATH'
         }
         'IdentityParameterSet' {
             $arguments.identity = $true
-            $arguments.environ = Get-SessionEnviron -Names 'IDENTITY_ENDPOINT', 'MSI_ENDPOINT', 'IMDS_ENDPOINT', 'MGBRIDGE_IMDS_ENDPOINT' `
+            $arguments.environ = Get-BridgeSessionEnvironment -Cmdlet $PSCmdlet -Names 'IDENTITY_ENDPOINT', 'MSI_ENDPOINT', 'IMDS_ENDPOINT', 'MGBRIDGE_IMDS_ENDPOINT' `
                 -SecretNames 'IDENTITY_HEADER', 'MSI_SECRET'
         }
         default {

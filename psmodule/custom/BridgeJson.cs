@@ -1,11 +1,5 @@
-// Hand-written runtime of the MgBridge PowerShell shim (Modifiable; see README.md).
-//
-// Only plumbing lives here, never business logic: the PSTypeConverter of the
-// generated Microsoft.Graph.PowerShell.Models types (their base class is in
-// MgBridge.Models.cs),
-// the JSON codec of the bridge protocol (tagged TimeSpan/DateTime so nothing is
-// lost on the way to the Python core), the subprocess helper's pipes, and the
-// ErrorRecord factory that gives errors the SDK's FullyQualifiedErrorId.
+// Hand-written (Modifiable; see README.md): the bridge protocol's JSON codec: tagged TimeSpan/DateTime so nothing is lost on the way
+// to the Python core, and model objects back as the generated types.
 namespace MgBridge
 {
     using System;
@@ -13,75 +7,12 @@ namespace MgBridge
     using System.Collections.Concurrent;
     using System.Collections.Generic;
     using System.Collections.Specialized;
-    using System.Diagnostics;
     using System.Globalization;
     using System.IO;
     using System.Management.Automation;
-    using System.Reflection;
     using System.Text;
     using System.Text.Json;
     using System.Threading;
-
-    /// <summary>
-    /// Converts hashtables, [ordered] dictionaries, PSCustomObjects (ConvertFrom-Json),
-    /// OrderedHashtable (ConvertFrom-Json -AsHashtable) and JSON strings to a model type.
-    /// PowerShell only binds a hashtable to an interface-typed parameter through a
-    /// converter attribute, which is why every generated interface names this one.
-    /// </summary>
-    public class BridgeModelConverter<T> : PSTypeConverter where T : BridgeModel, new()
-    {
-        internal static object Unwrap(object source)
-        {
-            if (source is PSObject ps && !(ps.BaseObject is PSCustomObject))
-            {
-                return ps.BaseObject;
-            }
-            return source;
-        }
-
-        public static bool Accepts(object source)
-        {
-            object value = Unwrap(source);
-            return value is IDictionary || value is string || value is IBridgeModel
-                || (value is PSObject ps && ps.BaseObject is PSCustomObject);
-        }
-
-        public override bool CanConvertFrom(object sourceValue, Type destinationType)
-        {
-            return Accepts(sourceValue);
-        }
-
-        public override object ConvertFrom(object sourceValue, Type destinationType,
-                                           IFormatProvider formatProvider, bool ignoreCase)
-        {
-            object value = Unwrap(sourceValue);
-            if (value is T same)
-            {
-                return same;
-            }
-            if (!Accepts(value))
-            {
-                throw new PSInvalidCastException(
-                    $"Cannot convert a value of type {value?.GetType().FullName ?? "null"} to {typeof(T).Name}: " +
-                    "use a hashtable, an [ordered] dictionary, a PSCustomObject or a JSON string.");
-            }
-            var result = new T();
-            // A model object (an earlier call's output) travels as its Graph JSON.
-            result.SetRaw(value is IBridgeModel model ? (model.GetBridgeRaw() ?? model) : value);
-            return result;
-        }
-
-        public override bool CanConvertTo(object sourceValue, Type destinationType)
-        {
-            return false;
-        }
-
-        public override object ConvertTo(object sourceValue, Type destinationType,
-                                         IFormatProvider formatProvider, bool ignoreCase)
-        {
-            throw new NotSupportedException();
-        }
-    }
 
     /// <summary>The protocol's JSON codec (see docs/protocol.md, "Values").</summary>
     public static class BridgeJson
@@ -389,78 +320,53 @@ namespace MgBridge
             }
         }
 
+        // Plain JSON is read by BridgeJsonValue.ToDotNet, the models' reader too; only objects
+        // differ here: PSCustomObjects, or the values the protocol tags.
+        private static readonly Func<JsonElement, object> ReadObjectValue = ReadObject;
+
         private static object Read(JsonElement element)
         {
-            switch (element.ValueKind)
+            return BridgeJsonValue.ToDotNet(element, ReadObjectValue);
+        }
+
+        private static object ReadObject(JsonElement element)
+        {
+            if (element.TryGetProperty(Tag, out JsonElement tag))
             {
-                case JsonValueKind.Object:
-                    if (element.TryGetProperty(Tag, out JsonElement tag))
-                    {
-                        return ReadTagged(tag.GetString(), element);
-                    }
-                    var result = new PSObject();
-                    foreach (JsonProperty property in element.EnumerateObject())
-                    {
-                        if (property.Name == TypeNames)
-                        {
-                            var names = new List<string>();
-                            foreach (JsonElement name in property.Value.EnumerateArray())
-                            {
-                                names.Add(name.GetString());
-                            }
-                            for (int i = names.Count - 1; i >= 0; i--)
-                            {
-                                result.TypeNames.Insert(0, names[i]);
-                            }
-                            continue;
-                        }
-                        if (property.Name == DefaultDisplay)
-                        {
-                            // The default view (what a format.ps1xml would give, without
-                            // the cost of loading one at import).
-                            var shown = new List<string>();
-                            foreach (JsonElement name in property.Value.EnumerateArray())
-                            {
-                                shown.Add(name.GetString());
-                            }
-                            var set = new PSPropertySet("DefaultDisplayPropertySet", shown);
-                            result.Members.Add(new PSMemberSet("PSStandardMembers", new PSMemberInfo[] { set }));
-                            continue;
-                        }
-                        result.Properties.Add(new PSNoteProperty(property.Name, Read(property.Value)));
-                    }
-                    return result;
-                case JsonValueKind.Array:
-                    var items = new object[element.GetArrayLength()];
-                    int index = 0;
-                    foreach (JsonElement item in element.EnumerateArray())
-                    {
-                        items[index++] = Read(item);
-                    }
-                    return items;
-                case JsonValueKind.String:
-                    return element.GetString();
-                case JsonValueKind.Number:
-                    if (element.TryGetInt32(out int i32))
-                    {
-                        return i32;
-                    }
-                    if (element.TryGetInt64(out long i64))
-                    {
-                        return i64;
-                    }
-                    if (element.TryGetDecimal(out decimal dec) && !element.GetRawText().Contains("e") && !element.GetRawText().Contains("E"))
-                    {
-                        return element.GetDouble();
-                    }
-                    return element.GetDouble();
-                case JsonValueKind.True:
-                    return true;
-                case JsonValueKind.False:
-                    return false;
-                default:
-                    return null;
+                return ReadTagged(tag.GetString(), element);
             }
+            var result = new PSObject();
+            foreach (JsonProperty property in element.EnumerateObject())
+            {
+                if (property.Name == TypeNames)
+                {
+                    var names = new List<string>();
+                    foreach (JsonElement name in property.Value.EnumerateArray())
+                    {
+                        names.Add(name.GetString());
+                    }
+                    for (int i = names.Count - 1; i >= 0; i--)
+                    {
+                        result.TypeNames.Insert(0, names[i]);
+                    }
+                    continue;
+                }
+                if (property.Name == DefaultDisplay)
+                {
+                    // The default view (what a format.ps1xml would give, without
+                    // the cost of loading one at import).
+                    var shown = new List<string>();
+                    foreach (JsonElement name in property.Value.EnumerateArray())
+                    {
+                        shown.Add(name.GetString());
+                    }
+                    var set = new PSPropertySet("DefaultDisplayPropertySet", shown);
+                    result.Members.Add(new PSMemberSet("PSStandardMembers", new PSMemberInfo[] { set }));
+                    continue;
+                }
+                result.Properties.Add(new PSNoteProperty(property.Name, Read(property.Value)));
+            }
+            return result;
         }
 
         private static object ReadTagged(string tag, JsonElement element)
@@ -523,374 +429,6 @@ namespace MgBridge
                 }
             }
             return result;
-        }
-    }
-
-    /// <summary>The helper process ended while a call waited for it.</summary>
-    public class HelperExitedException : Exception
-    {
-        public HelperExitedException(string message) : base(message) { }
-        public int? ExitCode { get; set; }
-    }
-
-    /// <summary>Process-wide request ids: atomic increments of a counter kept in AppDomain data.</summary>
-    /// <remarks>
-    /// The counter is a one-element array stored in AppDomain data (not a static field here),
-    /// so every module instance of the process shares it even when two builds of this
-    /// assembly are loaded (Import-Module after an edit).
-    /// </remarks>
-    public static class BridgeRequestId
-    {
-        public static long Next(long[] counter)
-        {
-            return Interlocked.Increment(ref counter[0]);
-        }
-    }
-
-    /// <summary>
-    /// The long-lived `python -m bridge.protocol` process and its pipes: one line per
-    /// message each way. Calls are multiplexed by request id: a caller registers its id
-    /// (Expect), sends, and waits on its own queue in short slices (so it stays responsive
-    /// to Ctrl+C); a background thread reads stdout and hands each line to the queue of
-    /// the id it carries, so calls from many runspaces overlap on the one helper. A line
-    /// for an id nobody waits for (the late answer of a cancelled call) is dropped.
-    /// One per pwsh process, shared by every runspace (see Get-BridgeSubprocessState).
-    /// </summary>
-    public sealed class HelperProcess : IDisposable
-    {
-        private readonly Process _process;
-        private readonly ConcurrentDictionary<long, BlockingCollection<string>> _waiting =
-            new ConcurrentDictionary<long, BlockingCollection<string>>();
-        private volatile bool _ended;
-        private readonly ConcurrentQueue<string> _stderr = new ConcurrentQueue<string>();
-        private readonly object _writeLock = new object();
-        private const int StderrLines = 40;
-
-        public HelperProcess(string fileName, string[] arguments, IDictionary environment, string workingDirectory)
-        {
-            var info = new ProcessStartInfo(fileName)
-            {
-                RedirectStandardInput = true,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-                CreateNoWindow = true,
-                StandardInputEncoding = new UTF8Encoding(false),
-                StandardOutputEncoding = new UTF8Encoding(false),
-                StandardErrorEncoding = new UTF8Encoding(false),
-            };
-            if (!string.IsNullOrEmpty(workingDirectory))
-            {
-                info.WorkingDirectory = workingDirectory;
-            }
-            foreach (string argument in arguments)
-            {
-                info.ArgumentList.Add(argument);
-            }
-            if (environment != null)
-            {
-                foreach (DictionaryEntry entry in environment)
-                {
-                    string key = entry.Key.ToString();
-                    if (entry.Value == null)
-                    {
-                        info.Environment.Remove(key);
-                    }
-                    else
-                    {
-                        info.Environment[key] = entry.Value.ToString();
-                    }
-                }
-            }
-            FileName = fileName;
-            _process = new Process { StartInfo = info, EnableRaisingEvents = true };
-            _process.ErrorDataReceived += (sender, e) =>
-            {
-                if (e.Data == null)
-                {
-                    return;
-                }
-                _stderr.Enqueue(e.Data);
-                while (_stderr.Count > StderrLines && _stderr.TryDequeue(out _))
-                {
-                }
-            };
-            _process.Start();
-            _process.StandardInput.AutoFlush = false;
-            _process.BeginErrorReadLine();
-            var reader = new Thread(ReadLoop) { IsBackground = true, Name = "MgBridge helper reader" };
-            reader.Start();
-        }
-
-        public string FileName { get; }
-
-        public int Id => _process.Id;
-
-        public bool HasExited
-        {
-            get
-            {
-                try
-                {
-                    return _process.HasExited;
-                }
-                catch (InvalidOperationException)
-                {
-                    return true;
-                }
-            }
-        }
-
-        public int? ExitCode => HasExited ? _process.ExitCode : (int?)null;
-
-        public string StderrTail => string.Join("\n", _stderr.ToArray());
-
-        private void ReadLoop()
-        {
-            try
-            {
-                string line;
-                var output = _process.StandardOutput;
-                while ((line = output.ReadLine()) != null)
-                {
-                    long? id = PeekId(line);
-                    if (id.HasValue && _waiting.TryGetValue(id.Value, out BlockingCollection<string> queue))
-                    {
-                        try
-                        {
-                            queue.Add(line);
-                        }
-                        catch (InvalidOperationException)
-                        {
-                            // Forgotten meanwhile: nobody waits for this answer any more.
-                        }
-                    }
-                }
-            }
-            catch (Exception)
-            {
-                // The pipe broke: same as end of output.
-            }
-            finally
-            {
-                _ended = true;
-                foreach (BlockingCollection<string> queue in _waiting.Values)
-                {
-                    queue.CompleteAdding();
-                }
-            }
-        }
-
-        /// <summary>The top-level "id" of a message line (a number), or null.</summary>
-        /// <remarks>Reads tokens only up to the id, which the helper writes near the start.</remarks>
-        private static long? PeekId(string line)
-        {
-            try
-            {
-                var reader = new Utf8JsonReader(Encoding.UTF8.GetBytes(line),
-                    new JsonReaderOptions { MaxDepth = 256 });
-                while (reader.Read())
-                {
-                    if (reader.CurrentDepth == 1 && reader.TokenType == JsonTokenType.PropertyName &&
-                        reader.ValueTextEquals("id"))
-                    {
-                        reader.Read();
-                        return reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out long id)
-                            ? id : (long?)null;
-                    }
-                    if (reader.CurrentDepth == 1 && reader.TokenType == JsonTokenType.PropertyName)
-                    {
-                        reader.Read();
-                        reader.Skip();
-                    }
-                }
-            }
-            catch (JsonException)
-            {
-            }
-            return null;
-        }
-
-        /// <summary>Route the lines carrying this request id to the caller (before sending it).</summary>
-        public void Expect(long id)
-        {
-            var queue = new BlockingCollection<string>();
-            _waiting[id] = queue;
-            if (_ended)
-            {
-                queue.CompleteAdding();
-            }
-        }
-
-        /// <summary>Stop routing lines for this id; a late line for it is dropped.</summary>
-        public void Forget(long id)
-        {
-            if (_waiting.TryRemove(id, out BlockingCollection<string> queue))
-            {
-                queue.CompleteAdding();
-            }
-        }
-
-        /// <summary>Write one message line; false when the helper is gone.</summary>
-        /// <remarks>
-        /// Failures are return values, not exceptions: PowerShell records an exception from a
-        /// .NET call in the caller's -ErrorVariable even when a try/catch handles it.
-        /// </remarks>
-        public bool Send(string line)
-        {
-            lock (_writeLock)
-            {
-                try
-                {
-                    _process.StandardInput.Write(line);
-                    _process.StandardInput.Write('\n');
-                    _process.StandardInput.Flush();
-                    return true;
-                }
-                catch (Exception e) when (e is IOException || e is InvalidOperationException || e is ObjectDisposedException)
-                {
-                    return false;
-                }
-            }
-        }
-
-        /// <summary>
-        /// The next line for request id (an event or its answer), or null after timeoutMs, or
-        /// at once when the helper's output has ended (see Ended).
-        /// </summary>
-        public string Receive(long id, int timeoutMs)
-        {
-            if (!_waiting.TryGetValue(id, out BlockingCollection<string> queue))
-            {
-                return null;
-            }
-            return queue.TryTake(out string line, timeoutMs) ? line : null;
-        }
-
-        /// <summary>
-        /// True once no line can come for request id any more: the helper's output ended and
-        /// every line for the id was received (or the id is not expected).
-        /// </summary>
-        public bool Ended(long id)
-        {
-            return !_waiting.TryGetValue(id, out BlockingCollection<string> queue) || queue.IsCompleted;
-        }
-
-        /// <summary>Why the helper is gone, for the error message (waits briefly for its exit code).</summary>
-        public string ExitDescription()
-        {
-            return Exited().Message;
-        }
-
-        private HelperExitedException Exited()
-        {
-            int? code = null;
-            try
-            {
-                if (_process.WaitForExit(2000))
-                {
-                    code = _process.ExitCode;
-                }
-            }
-            catch (Exception)
-            {
-            }
-            return new HelperExitedException(
-                $"The MgBridge Python helper (pid {SafeId()}) exited unexpectedly" +
-                (code.HasValue ? $" with exit code {code}" : "") + ".") { ExitCode = code };
-        }
-
-        private string SafeId()
-        {
-            try
-            {
-                return _process.Id.ToString(CultureInfo.InvariantCulture);
-            }
-            catch (Exception)
-            {
-                return "?";
-            }
-        }
-
-        /// <summary>Close stdin (the helper exits at end of input), then kill it if it lingers.</summary>
-        public void Stop(int graceMs)
-        {
-            try
-            {
-                _process.StandardInput.Close();
-            }
-            catch (Exception)
-            {
-            }
-            try
-            {
-                if (!_process.WaitForExit(graceMs))
-                {
-                    _process.Kill(true);
-                }
-            }
-            catch (Exception)
-            {
-            }
-        }
-
-        public void Kill()
-        {
-            try
-            {
-                _process.Kill(true);
-                _process.WaitForExit(5000);
-            }
-            catch (Exception)
-            {
-            }
-        }
-
-        public void Dispose()
-        {
-            Stop(1000);
-            _process.Dispose();
-        }
-    }
-
-    /// <summary>An error the Python core reported, with the fields the protocol carries.</summary>
-    public class BridgeException : Exception
-    {
-        public BridgeException(string message) : base(message) { }
-        public string ErrorType { get; set; }
-        public string ErrorId { get; set; }
-        public string Code { get; set; }
-        public int? Status { get; set; }
-        public string RequestId { get; set; }
-        public string ClientRequestId { get; set; }
-        public string Date { get; set; }
-        public string Parameter { get; set; }
-        public string Path { get; set; }
-        public string Expected { get; set; }
-    }
-
-    /// <summary>Builds ErrorRecords whose FullyQualifiedErrorId is exactly the SDK's.</summary>
-    public static class BridgeErrors
-    {
-        private static readonly FieldInfo SerializedId = typeof(ErrorRecord).GetField(
-            "_serializedFullyQualifiedErrorId", BindingFlags.Instance | BindingFlags.NonPublic);
-
-        /// <summary>
-        /// A record whose FullyQualifiedErrorId is <paramref name="fullyQualifiedErrorId"/>.
-        /// PowerShell appends ",<function name>" to the ids of errors a script function
-        /// writes; the SDK's compiled cmdlets get ",<cmdlet class>" instead. The record keeps
-        /// the SDK's id the way deserialized (remoting) records keep theirs; if a future
-        /// PowerShell renames that field, the id falls back to PowerShell's own form.
-        /// </summary>
-        public static ErrorRecord Create(Exception exception, string errorId, ErrorCategory category,
-                                         object target, string fullyQualifiedErrorId)
-        {
-            var record = new ErrorRecord(exception, errorId, category, target);
-            if (!string.IsNullOrEmpty(fullyQualifiedErrorId) && SerializedId != null)
-            {
-                SerializedId.SetValue(record, fullyQualifiedErrorId);
-            }
-            return record;
         }
     }
 }

@@ -1,4 +1,4 @@
-// Hand-written runtime of the generated model classes (Modifiable; see README.md).
+// Hand-written (Modifiable; see README.md): the base class of the generated model classes.
 //
 // A generated class (psmodule/generated/Models.cs) declares the SDK's typed
 // properties and a table of them (name, Graph JSON path, kind); this base class
@@ -13,65 +13,11 @@
 namespace MgBridge
 {
     using System;
-    using System.Collections;
     using System.Collections.Generic;
-    using System.Globalization;
-    using System.Management.Automation;
     using System.Text.Json;
     using System.Text.Json.Nodes;
     using System.Xml;
     using Microsoft.Graph.PowerShell.Runtime;
-
-    /// <summary>A value bound to a Microsoft.Graph.PowerShell.Models parameter type.</summary>
-    public interface IBridgeModel
-    {
-        /// <summary>The caller's value exactly as given (input carriers); null for output objects.</summary>
-        /// <remarks>A method, not a property: Format-List shows every property of a model.</remarks>
-        object GetBridgeRaw();
-    }
-
-    /// <summary>The .NET type of a model property, as the spec names it.</summary>
-    public enum BridgeValueKind
-    {
-        String,
-        Boolean,
-        Int32,
-        Int64,
-        DateTime,
-        TimeSpan,
-        Model,
-    }
-
-    /// <summary>One property of a generated model: its Graph JSON path, kind and accessors.</summary>
-    public sealed class BridgeProperty
-    {
-        public BridgeProperty(string name, string path, BridgeValueKind kind, bool isArray, bool readOnly,
-                              Type elementType, Func<BridgeModel> create,
-                              Func<BridgeModel, object> get, Action<BridgeModel, object> set)
-        {
-            Name = name;
-            Path = path.Split('.');
-            Kind = kind;
-            IsArray = isArray;
-            ReadOnly = readOnly;
-            ElementType = elementType;
-            Create = create;
-            Get = get;
-            Set = set;
-        }
-
-        public string Name { get; }
-        public string[] Path { get; }
-        public BridgeValueKind Kind { get; }
-        public bool IsArray { get; }
-        public bool ReadOnly { get; }
-        /// <summary>The element's .NET type (the interface for models).</summary>
-        public Type ElementType { get; }
-        /// <summary>For models: a new instance of the element's class.</summary>
-        public Func<BridgeModel> Create { get; }
-        public Func<BridgeModel, object> Get { get; }
-        public Action<BridgeModel, object> Set { get; }
-    }
 
     /// <summary>Base of every generated model class (see the file header).</summary>
     public abstract class BridgeModel : IBridgeModel
@@ -458,128 +404,6 @@ namespace MgBridge
         public static T FromJsonNode<T>(JsonNode node) where T : BridgeModel, new()
         {
             return node == null ? null : FromJsonString<T>(node.ToJsonString());
-        }
-    }
-
-    /// <summary>Plain JSON values to .NET and back, and the date/time text of Graph's JSON.</summary>
-    public static class BridgeJsonValue
-    {
-        internal static readonly JsonSerializerOptions Indented = new JsonSerializerOptions
-        {
-            WriteIndented = true,
-            Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-        };
-
-        /// <summary>Graph's date/time text: UTC, seconds, and the fraction (up to 7 digits) only when non-zero.</summary>
-        /// <remarks>Local and Unspecified kinds are local time, as DateTime.ToUniversalTime reads them.</remarks>
-        public static string FormatDateTime(DateTime value)
-        {
-            DateTime utc = value.Kind == DateTimeKind.Utc ? value : value.ToUniversalTime();
-            string text = utc.ToString("yyyy'-'MM'-'dd'T'HH':'mm':'ss", CultureInfo.InvariantCulture);
-            long fraction = utc.Ticks % TimeSpan.TicksPerSecond;
-            if (fraction != 0)
-            {
-                text += "." + fraction.ToString("D7", CultureInfo.InvariantCulture).TrimEnd('0');
-            }
-            return text + "Z";
-        }
-
-        /// <summary>Parse Graph's date/time text into a UTC DateTime (offset-less text is UTC, as Graph means it).</summary>
-        public static bool TryParseDateTime(string text, out DateTime value)
-        {
-            return DateTime.TryParse(text, CultureInfo.InvariantCulture,
-                                     DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out value);
-        }
-
-        /// <summary>A JSON value as .NET: objects as ordinal dictionaries, arrays as object[].</summary>
-        public static object ToDotNet(JsonElement json)
-        {
-            switch (json.ValueKind)
-            {
-                case JsonValueKind.Object:
-                    var dict = new Dictionary<string, object>(StringComparer.Ordinal);
-                    foreach (JsonProperty member in json.EnumerateObject())
-                    {
-                        dict[member.Name] = ToDotNet(member.Value);
-                    }
-                    return dict;
-                case JsonValueKind.Array:
-                    var items = new object[json.GetArrayLength()];
-                    int index = 0;
-                    foreach (JsonElement item in json.EnumerateArray())
-                    {
-                        items[index++] = ToDotNet(item);
-                    }
-                    return items;
-                case JsonValueKind.String:
-                    return json.GetString();
-                case JsonValueKind.Number:
-                    if (json.TryGetInt32(out int i32))
-                    {
-                        return i32;
-                    }
-                    if (json.TryGetInt64(out long i64))
-                    {
-                        return i64;
-                    }
-                    return json.GetDouble();
-                case JsonValueKind.True:
-                    return true;
-                case JsonValueKind.False:
-                    return false;
-                default:
-                    return null;
-            }
-        }
-
-        /// <summary>A .NET value (as <see cref="ToDotNet"/> gives, or a PowerShell one) as a JSON node.</summary>
-        public static JsonNode ToNode(object value)
-        {
-            if (value is PSObject ps && !(ps.BaseObject is PSCustomObject))
-            {
-                value = ps.BaseObject;
-            }
-            switch (value)
-            {
-                case null:
-                    return null;
-                case JsonNode node:
-                    return node.DeepClone();
-                case BridgeModel model:
-                    return model.ToJson();
-                case string s:
-                    return JsonValue.Create(s);
-                case bool b:
-                    return JsonValue.Create(b);
-                case int i:
-                    return JsonValue.Create(i);
-                case long l:
-                    return JsonValue.Create(l);
-                case double d:
-                    return JsonValue.Create(d);
-                case DateTime dt:
-                    return JsonValue.Create(FormatDateTime(dt));
-                case DateTimeOffset dto:
-                    return JsonValue.Create(FormatDateTime(dto.UtcDateTime));
-                case TimeSpan ts:
-                    return JsonValue.Create(XmlConvert.ToString(ts));
-                case IDictionary dict:
-                    var obj = new JsonObject();
-                    foreach (DictionaryEntry entry in dict)
-                    {
-                        obj[Convert.ToString(entry.Key, CultureInfo.InvariantCulture) ?? ""] = ToNode(entry.Value);
-                    }
-                    return obj;
-                case IEnumerable list:
-                    var array = new JsonArray();
-                    foreach (object item in list)
-                    {
-                        array.Add(ToNode(item));
-                    }
-                    return array;
-                default:
-                    return JsonNode.Parse(BridgeJson.Encode(value));
-            }
         }
     }
 }

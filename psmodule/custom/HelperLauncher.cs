@@ -17,40 +17,6 @@ namespace MgBridge
     using System.Threading.Tasks;
 
     /// <summary>
-    /// The helper started at import, until the first call takes it over (Start-BridgeHelper)
-    /// when its Key (interpreter and PYTHONPATH) is what that call would start.
-    /// </summary>
-    public sealed class EarlyHelper
-    {
-        private readonly Task<HelperProcess> _start;
-
-        internal EarlyHelper(string key, Task<HelperProcess> start)
-        {
-            Key = key;
-            _start = start;
-        }
-
-        /// <summary>"python|PYTHONPATH", as Start-BridgeHelper builds it for a candidate.</summary>
-        public string Key { get; }
-
-        /// <summary>The helper, once spawned (waits for the spawn); null if it could not start.</summary>
-        public HelperProcess Helper
-        {
-            get
-            {
-                try
-                {
-                    return _start.GetAwaiter().GetResult();
-                }
-                catch (Exception)
-                {
-                    return null;
-                }
-            }
-        }
-    }
-
-    /// <summary>
     /// Starts the process's subprocess helper in the background at Import-Module, so Python
     /// imports the core on the other core while PowerShell runs the script's first lines.
     /// </summary>

@@ -8,7 +8,7 @@ Outputs (all under Generated/Committed; never edit them by hand):
     types (nullable scalars, interface-typed models), so ``ParameterType.FullName``
     matches the seed and the cmdlet returns a real ``MicrosoftGraphSynchronizationJob``.
     Each class has a table of its properties (name, Graph JSON path, kind); the
-    hand-written base class ``MgBridge.BridgeModel`` (psmodule/custom/MgBridge.Models.cs)
+    hand-written base class ``MgBridge.BridgeModel`` (psmodule/custom/BridgeModel.cs)
     reads Graph's JSON into them and writes it back (``ToJson``/``ToJsonString``).
     Each type names ``MgBridge.BridgeModelConverter<T>`` as its type converter,
     which lets PowerShell bind a hashtable to an interface-typed parameter: such

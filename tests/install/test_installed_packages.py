@@ -81,7 +81,8 @@ def _env(root: Path, home: Path | None = None, **extra: str) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def emulator(scratch: Path) -> Iterator[dict[str, Any]]:
+def installed_emulator(scratch: Path) -> Iterator[dict[str, Any]]:
+    """The installed wheel's emulator: its info dict, plus ``file``, a 0600 copy of it."""
     process = subprocess.Popen([str(scratch / "venv/bin/python"), "-m", "bridge.emulator"],
                                stdout=subprocess.PIPE, text=True, cwd=scratch, env=_env(scratch))
     try:
@@ -163,17 +164,19 @@ def wheel_home(scratch: Path) -> Path:
 
 @pytest.mark.parametrize("transport", TRANSPORTS)
 def test_wheel_route_finds_module_by_name_and_core_with_no_variable(
-        scratch: Path, wheel_home: Path, emulator: dict[str, Any], transport: str) -> None:
+        scratch: Path, wheel_home: Path, installed_emulator: dict[str, Any],
+        transport: str) -> None:
     cache = wheel_home / ".cache" / "mgbridge"
     env = _env(scratch, wheel_home, MGBRIDGE_TRANSPORT=transport, MGBRIDGE_CACHE=str(cache))
-    report = _use_installed(scratch, env, emulator)
+    report = _use_installed(scratch, env, installed_emulator)
     _assert_installed_run(report, wheel_home, scratch / "venv", transport)
     # Nothing compiled into the cache either (the pythonnet probe may cache its JSON).
     assert not [p for p in cache.rglob("*") if p.suffix in (".dll", ".ps1")] if cache.exists() else True
-    assert f"mgbridge/{VERSION} " in " ".join(_user_agents(emulator))
+    assert f"mgbridge/{VERSION} " in " ".join(_user_agents(installed_emulator))
 
 
-def test_wheel_route_uninstall_removes_the_module(scratch: Path, emulator: dict[str, Any]) -> None:
+def test_wheel_route_uninstall_removes_the_module(
+        scratch: Path, installed_emulator: dict[str, Any]) -> None:
     home = scratch / "home-uninstall"
     python = str(scratch / "venv/bin/python")
     env = _env(scratch, home)
@@ -203,10 +206,11 @@ def psresource_home(scratch: Path) -> Path:
 
 @pytest.mark.parametrize("transport", TRANSPORTS)
 def test_psresource_route_imports_by_name_with_the_core_named(
-        scratch: Path, psresource_home: Path, emulator: dict[str, Any], transport: str) -> None:
+        scratch: Path, psresource_home: Path, installed_emulator: dict[str, Any],
+        transport: str) -> None:
     env = _env(scratch, psresource_home, MGBRIDGE_TRANSPORT=transport,
                MGBRIDGE_PYTHON=str(scratch / "venv/bin/python"))
-    report = _use_installed(scratch, env, emulator)
+    report = _use_installed(scratch, env, installed_emulator)
     _assert_installed_run(report, psresource_home, scratch / "venv", transport)
 
 
@@ -226,9 +230,11 @@ def test_psresource_route_without_a_core_names_every_place_and_the_fix(
     assert "WARNING" not in result.stdout + result.stderr  # auto fell back quietly
 
 
-def test_python_api_from_the_installed_wheel(scratch: Path, emulator: dict[str, Any]) -> None:
+def test_python_api_from_the_installed_wheel(
+        scratch: Path, installed_emulator: dict[str, Any]) -> None:
     result = subprocess.run([str(scratch / "venv/bin/python"), str(scratch / "use_installed.py"),
-                             emulator["file"]], capture_output=True, text=True, cwd=scratch,
+                             installed_emulator["file"]],
+                            capture_output=True, text=True, cwd=scratch,
                             env=_env(scratch), timeout=300)
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)

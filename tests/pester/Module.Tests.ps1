@@ -13,10 +13,67 @@ Describe 'Manifest' {
         $info.Name | Should -Be 'MgBridge'
         $info.PowerShellVersion | Should -Be ([version]'7.4')
     }
-    It 'exports exactly the documented commands' {
-        $expected = 'Add-MgEnvironment', 'Connect-MgGraph', 'Disconnect-MgGraph', 'Get-MgContext', 'Get-MgEnvironment',
+}
+
+Describe 'Exported names' {
+    BeforeAll {
+        # The public surface, pinned: the SDK's command names this module provides, no aliases.
+        $script:PinnedFunctions = 'Add-MgEnvironment', 'Connect-MgGraph', 'Disconnect-MgGraph', 'Get-MgContext', 'Get-MgEnvironment',
             'Get-MgRequestContext', 'New-MgApplicationSynchronizationJob', 'Remove-MgEnvironment', 'Select-MgProfile', 'Set-MgRequestContext'
-        @((Get-Module MgBridge).ExportedCommands.Keys | Sort-Object) | Should -Be $expected
+        $script:PinnedAliases = @()
+        function Get-Difference([string[]]$Actual, [string[]]$Pinned) {
+            # Both ways: names given but not pinned, and pinned names missing.
+            [pscustomobject]@{
+                NotPinned = @($Actual | Where-Object { $_ -notin $Pinned } | Sort-Object)
+                Missing   = @($Pinned | Where-Object { $_ -notin $Actual } | Sort-Object)
+            }
+        }
+    }
+    It 'the module exports every pinned command, and no other command' {
+        $module = Get-Module MgBridge
+        $functions = Get-Difference @($module.ExportedFunctions.Keys) $PinnedFunctions
+        $functions.NotPinned | Should -BeNullOrEmpty -Because 'every exported function is pinned'
+        $functions.Missing | Should -BeNullOrEmpty -Because 'every pinned function is exported'
+        $aliases = Get-Difference @($module.ExportedAliases.Keys) $PinnedAliases
+        $aliases.NotPinned | Should -BeNullOrEmpty -Because 'every exported alias is pinned'
+        $aliases.Missing | Should -BeNullOrEmpty -Because 'every pinned alias is exported'
+        @($module.ExportedCmdlets.Keys) + @($module.ExportedVariables.Keys) | Should -BeNullOrEmpty
+    }
+    It 'the manifest lists exactly the pinned names (FunctionsToExport, AliasesToExport)' {
+        $data = Import-PowerShellDataFile -LiteralPath $Manifest
+        $functions = Get-Difference @($data.FunctionsToExport) $PinnedFunctions
+        $functions.NotPinned | Should -BeNullOrEmpty -Because 'every name in FunctionsToExport is pinned'
+        $functions.Missing | Should -BeNullOrEmpty -Because 'every pinned function is in FunctionsToExport'
+        $aliases = Get-Difference @($data.AliasesToExport) $PinnedAliases
+        $aliases.NotPinned | Should -BeNullOrEmpty -Because 'every name in AliasesToExport is pinned'
+        $aliases.Missing | Should -BeNullOrEmpty -Because 'every pinned alias is in AliasesToExport'
+    }
+    It 'the sources define as public exactly the manifest''s names: generated/ and Public/ hold only exported commands' {
+        # What the .psm1 loads as commands (every function and alias of generated/ and Public/,
+        # read from the source) against the manifest's lists, both ways; a private helper
+        # belongs in Private/ (or subprocess/, pythonnet/), where the manifest never looks.
+        $data = Import-PowerShellDataFile -LiteralPath $Manifest
+        $functions = [System.Collections.Generic.List[string]]::new()
+        $aliases = [System.Collections.Generic.List[string]]::new()
+        foreach ($file in Get-ChildItem -LiteralPath (Join-Path $Root 'generated'), (Join-Path $Root 'Public') -Filter '*.ps1') {
+            $ast = [System.Management.Automation.Language.Parser]::ParseFile($file.FullName, [ref]$null, [ref]$null)
+            foreach ($function in $ast.FindAll({ $args[0] -is [System.Management.Automation.Language.FunctionDefinitionAst] }, $true)) {
+                $functions.Add($function.Name)
+                foreach ($attribute in @($function.Body.ParamBlock.Attributes | Where-Object { $_.TypeName.Name -eq 'Alias' })) {
+                    foreach ($name in $attribute.PositionalArguments) { $aliases.Add($name.SafeGetValue()) }
+                }
+            }
+            foreach ($command in $ast.FindAll({ $args[0] -is [System.Management.Automation.Language.CommandAst] }, $true)) {
+                if ($command.GetCommandName() -in 'Set-Alias', 'New-Alias') { $aliases.Add([string]$command.CommandElements[1].SafeGetValue()) }
+            }
+        }
+        $functions.Count | Should -BeGreaterThan 0
+        $defined = Get-Difference @($functions) @($data.FunctionsToExport)
+        $defined.NotPinned | Should -BeNullOrEmpty -Because 'every function of generated/ and Public/ is in FunctionsToExport'
+        $defined.Missing | Should -BeNullOrEmpty -Because 'every name in FunctionsToExport is a function of generated/ or Public/'
+        $definedAliases = Get-Difference @($aliases) @($data.AliasesToExport)
+        $definedAliases.NotPinned | Should -BeNullOrEmpty -Because 'every alias the commands define is in AliasesToExport'
+        $definedAliases.Missing | Should -BeNullOrEmpty -Because 'every name in AliasesToExport is defined by a command'
     }
     It 'exports only advanced functions (CmdletBinding)' {
         foreach ($command in (Get-Module MgBridge).ExportedFunctions.Values) {

@@ -5,6 +5,12 @@
   leaks into a test, and no connection or request setting leaks out of one;
 - one Graph emulator per test session (HTTPS on loopback, its own CA), and a
   user-defined environment that points at it and trusts its CA.
+
+Emulator fixtures, one name per meaning:
+  emulator      the session's Emulator as it is (for session-scoped fixtures);
+  emu           the same Emulator, reset for the test taking it (the one tests take);
+  info          its info (URLs, ids, secrets) with attribute access;
+  emu_env_name  the name of an environment pointing at it.
 """
 
 from __future__ import annotations
@@ -44,14 +50,39 @@ def clean_environment(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 @pytest.fixture(scope="session")
 def emulator() -> Iterator[Emulator]:
-    """The session's emulator (device codes poll every second to keep tests quick)."""
-    with Emulator(device_code_interval=1) as emu:
-        yield emu
+    """The session's emulator as it is, with whatever earlier tests left in it.
+
+    For session- and module-scoped fixtures (registering clients, fetching tokens);
+    tests take :func:`emu`. Device codes poll every second to keep tests quick.
+    """
+    with Emulator(device_code_interval=1) as running:
+        yield running
+
+
+@pytest.fixture(scope="session")
+def _emulator_config(emulator: Emulator) -> dict[str, Any]:
+    """The emulator's configuration as the session started it."""
+    return emulator.configure()
+
+
+@pytest.fixture()
+def emu(emulator: Emulator, _emulator_config: dict[str, Any]) -> Iterator[Emulator]:
+    """The session's emulator, reset for this test.
+
+    It starts with no jobs, faults, counters, request log or device codes and with the
+    session's starting configuration (registered clients and applications stay); the
+    faults and configuration the test set are undone afterwards as well.
+    """
+    emulator.reset()
+    emulator.configure(**_emulator_config)
+    yield emulator
+    emulator.clear_faults()
+    emulator.configure(**_emulator_config)
 
 
 @pytest.fixture(scope="session")
 def info(emulator: Emulator) -> Any:
-    """``emulator.info`` with attribute access."""
+    """The emulator's info (``Emulator.info``) with attribute access: ``info.graph_url``."""
     return SimpleNamespace(**emulator.info)
 
 

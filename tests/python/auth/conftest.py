@@ -1,4 +1,5 @@
-"""Fixtures for the sign-in tests: client certificates (the emulator and env scrub are shared)."""
+"""Fixtures for the sign-in tests: client certificates (``emu``, ``info`` and the
+environment scrub come from tests/python/conftest.py)."""
 
 from __future__ import annotations
 
@@ -15,18 +16,6 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 
 from bridge.emulator import Emulator
-
-
-
-
-
-
-
-@pytest.fixture()
-def emu(emulator: Emulator) -> Emulator:
-    """The session emulator with no faults left over."""
-    emulator.clear_faults()
-    return emulator
 
 
 def _name(cn: str) -> x509.Name:

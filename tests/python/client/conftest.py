@@ -1,4 +1,5 @@
-"""Fixtures for the transport tests: a connected client (the emulator and env scrub are shared)."""
+"""Fixtures for the transport tests: a connected client (``emu``, ``info`` and the
+environment scrub come from tests/python/conftest.py)."""
 
 from __future__ import annotations
 
@@ -11,18 +12,6 @@ from bridge._connection import Connection
 from bridge._client import GraphClient
 from bridge._request import GraphRequest, jobs_path
 from bridge.emulator import Emulator
-
-
-
-
-
-
-
-@pytest.fixture()
-def emu(emulator: Emulator) -> Emulator:
-    """The session emulator with no faults, jobs, counters or request log left over."""
-    emulator.reset()
-    return emulator
 
 
 @pytest.fixture()

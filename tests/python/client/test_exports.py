@@ -11,6 +11,7 @@ import pytest
 MODULES = ["bridge._redact", "bridge._environments", "bridge._retry", "bridge._exception_seam",
            "bridge._http_log", "bridge._http_client", "bridge._response",
            "bridge.aio._client", "bridge.aio._api", "bridge._client_core", "bridge._dedup",
+           "bridge._create", "bridge._steps",
            "bridge._settings",
            "bridge._auth", "bridge._managed_identity", "bridge._client", "bridge._credentials",
            "bridge._caller", "bridge._tokens", "bridge._context", "bridge._token_cache",

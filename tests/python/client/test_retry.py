@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import time
 from email.utils import formatdate
 from typing import Any, Callable
@@ -12,7 +13,8 @@ from bridge._client import GraphClient
 from bridge._settings import RequestContext, get_request_context, set_request_context
 from bridge._exceptions import BindingError, RetryExhaustedError
 from bridge._request import GraphRequest
-from bridge._retry import MAX_RETRY_DELAY, RetryPolicy, parse_retry_after
+from bridge._retry import (DEFAULT_MAX_RETRY, DEFAULT_MAX_RETRY_TIME, DEFAULT_RETRY_DELAY,
+                          MAX_RETRY_DELAY, RetryPolicy, parse_retry_after)
 from bridge.emulator import Emulator
 
 
@@ -143,3 +145,17 @@ def test_client_settings_are_validated(conn: Any) -> None:
         GraphClient(conn, timeout=0)
     with pytest.raises(BindingError):
         GraphClient(conn, api_version="v2")
+
+
+def test_every_client_and_the_request_context_share_one_set_of_defaults() -> None:
+    from bridge.aio import AsyncGraphClient
+    defaults = {"max_retry": DEFAULT_MAX_RETRY, "retry_delay": DEFAULT_RETRY_DELAY,
+                "max_retry_time": DEFAULT_MAX_RETRY_TIME}
+    assert (DEFAULT_MAX_RETRY, DEFAULT_RETRY_DELAY, DEFAULT_MAX_RETRY_TIME) == (3, 3.0, 180.0)
+    for client in (GraphClient, AsyncGraphClient):
+        parameters = inspect.signature(client).parameters
+        assert {name: parameters[name].default for name in defaults} == defaults
+    policy, context = RetryPolicy(), RequestContext()
+    assert {name: getattr(policy, name) for name in defaults} == defaults
+    assert {name: getattr(context, name) for name in defaults} == defaults
+    assert inspect.signature(GraphClient).parameters["timeout"].default == context.client_timeout

@@ -12,32 +12,32 @@ import pytest
 from bridge.emulator import Emulator
 
 
-def test_counters(emu: Emulator, http: httpx.Client, info: dict[str, Any], auth: dict[str, str],
+def test_counters(emu: Emulator, http: httpx.Client, info: Any, auth: dict[str, str],
                   jobs_url: Callable[..., str]) -> None:
     for _ in range(3):
         http.post(jobs_url(), json={"templateId": "X"}, headers=auth)
     http.get(jobs_url(), headers=auth)
-    http.get(f"{info['authority']}/v2.0/.well-known/openid-configuration")
-    over_http = http.get(f"{info['admin_url']}/counters").json()
+    http.get(f"{info.authority}/v2.0/.well-known/openid-configuration")
+    over_http = http.get(f"{info.admin_url}/counters").json()
     assert over_http == emu.counters()
     assert over_http["total"] == 5
     assert over_http["routes"] == {"jobs.create": 3, "jobs.list": 1, "openid": 1}
     assert over_http["jobs_created"] == 3
 
 
-def test_request_log_redacts_secrets(emu: Emulator, http: httpx.Client, info: dict[str, Any],
+def test_request_log_redacts_secrets(emu: Emulator, http: httpx.Client, info: Any,
                                      auth: dict[str, str], jobs_url: Callable[..., str]) -> None:
-    http.post(f"{info['authority']}/oauth2/v2.0/token", data={
-        "grant_type": "client_credentials", "client_id": info["client_id"],
-        "client_secret": info["client_secret"], "scope": "https://graph.microsoft.com/.default"})
+    http.post(f"{info.authority}/oauth2/v2.0/token", data={
+        "grant_type": "client_credentials", "client_id": info.client_id,
+        "client_secret": info.client_secret, "scope": "https://graph.microsoft.com/.default"})
     http.post(jobs_url(), json={"templateId": "Logged"}, params={"x": "1"},
               headers={**auth, "client-request-id": "log-1"})
-    log = http.get(f"{info['admin_url']}/requests").json()
+    log = http.get(f"{info.admin_url}/requests").json()
     assert log == emu.requests()
     token_entry, create_entry = log[-2], log[-1]
     assert token_entry["route"] == "token"
     assert token_entry["body"]["client_secret"] == "REDACTED"
-    assert token_entry["body"]["client_id"] == info["client_id"]
+    assert token_entry["body"]["client_id"] == info.client_id
     assert create_entry["method"] == "POST" and create_entry["route"] == "jobs.create"
     assert create_entry["path"].endswith("/synchronization/jobs")
     assert create_entry["query"] == {"x": "1"}
@@ -45,13 +45,13 @@ def test_request_log_redacts_secrets(emu: Emulator, http: httpx.Client, info: di
     assert headers["authorization"] == "REDACTED"
     assert create_entry["body"] == {"templateId": "Logged"}
     assert create_entry["status"] == 201 and create_entry["client_request_id"] == "log-1"
-    assert info["client_secret"] not in json.dumps(log)
+    assert info.client_secret not in json.dumps(log)
     assert auth["Authorization"].split()[1] not in json.dumps(log)
 
 
 def test_request_log_keeps_the_last_500(emu: Emulator, http: httpx.Client,
-                                        info: dict[str, Any]) -> None:
-    url = f"{info['authority']}/discovery/v2.0/keys"
+                                        info: Any) -> None:
+    url = f"{info.authority}/discovery/v2.0/keys"
     for _ in range(505):
         http.get(url)
     log = emu.requests()
@@ -59,24 +59,24 @@ def test_request_log_keeps_the_last_500(emu: Emulator, http: httpx.Client,
     assert emu.counters()["routes"]["jwks"] == 505
 
 
-def test_reset(emu: Emulator, http: httpx.Client, info: dict[str, Any], auth: dict[str, str],
+def test_reset(emu: Emulator, http: httpx.Client, info: Any, auth: dict[str, str],
                jobs_url: Callable[..., str]) -> None:
     http.post(jobs_url(), json={"templateId": "X"}, headers=auth)
     emu.set_faults([{"route": "jobs.get", "kind": "status", "status": 500}])
-    assert http.post(f"{info['admin_url']}/reset").status_code == 204
-    assert emu.jobs(info["application_id"]) == []
+    assert http.post(f"{info.admin_url}/reset").status_code == 204
+    assert emu.jobs(info.application_id) == []
     assert emu.faults() == [] and emu.requests() == []
     assert emu.counters() == {"total": 0, "routes": {}, "jobs_created": 0, "faults_applied": 0}
 
 
-def test_register_application_and_client_over_http(http: httpx.Client, info: dict[str, Any],
+def test_register_application_and_client_over_http(http: httpx.Client, info: Any,
                                                    jobs_url: Callable[..., str]) -> None:
-    admin = info["admin_url"]
+    admin = info.admin_url
     app_id = http.post(f"{admin}/applications", json={}).json()["id"]
     client = http.post(f"{admin}/clients", json={"roles": ["Synchronization.ReadWrite.All"]})
     assert client.status_code == 201
     secret, client_id = client.json()["client_secret"], client.json()["client_id"]
-    token = http.post(f"{info['authority']}/oauth2/v2.0/token", data={
+    token = http.post(f"{info.authority}/oauth2/v2.0/token", data={
         "grant_type": "client_credentials", "client_id": client_id, "client_secret": secret,
         "scope": "https://graph.microsoft.com/.default"}).json()["access_token"]
     created = http.post(jobs_url(app_id), json={"templateId": "X"},
@@ -87,9 +87,9 @@ def test_register_application_and_client_over_http(http: httpx.Client, info: dic
     assert http.post(f"{admin}/clients", json={"certificate_pem": "junk"}).status_code == 400
 
 
-def test_config_and_minted_tokens_over_http(http: httpx.Client, info: dict[str, Any],
+def test_config_and_minted_tokens_over_http(http: httpx.Client, info: Any,
                                             jobs_url: Callable[..., str]) -> None:
-    admin = info["admin_url"]
+    admin = info.admin_url
     assert http.post(f"{admin}/config", json={"token_lifetime": 7}).json()["token_lifetime"] == 7
     assert http.post(f"{admin}/config", json={"nope": 1}).status_code == 400
     minted = http.post(f"{admin}/tokens", json={"expired": True}).json()["access_token"]

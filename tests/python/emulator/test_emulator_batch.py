@@ -11,21 +11,21 @@ from bridge.emulator import Emulator
 
 
 @pytest.fixture
-def batch_url(info: dict[str, Any]) -> str:
-    return f"{info['graph_url']}/v1.0/$batch"
+def batch_url(info: Any) -> str:
+    return f"{info.graph_url}/v1.0/$batch"
 
 
-def _path(info: dict[str, Any], app_id: str | None = None) -> str:
-    return f"/applications/{app_id or info['application_id']}/synchronization/jobs"
+def _path(info: Any, app_id: str | None = None) -> str:
+    return f"/applications/{app_id or info.application_id}/synchronization/jobs"
 
 
-def _create(rid: str, info: dict[str, Any], **extra: Any) -> dict[str, Any]:
+def _create(rid: str, info: Any, **extra: Any) -> dict[str, Any]:
     return {"id": rid, "method": "POST", "url": _path(info),
             "headers": {"Content-Type": "application/json"}, "body": {"templateId": "B"},
             **extra}
 
 
-def test_batch_with_depends_on(http: httpx.Client, info: dict[str, Any], auth: dict[str, str],
+def test_batch_with_depends_on(http: httpx.Client, info: Any, auth: dict[str, str],
                                batch_url: str, emu: Emulator) -> None:
     payload = {"requests": [
         {"id": "2", "method": "GET", "url": _path(info), "dependsOn": ["1"]},
@@ -46,7 +46,7 @@ def test_batch_with_depends_on(http: httpx.Client, info: dict[str, Any], auth: d
     assert counters["total"] == 1
 
 
-def test_failed_dependency_is_424(http: httpx.Client, info: dict[str, Any],
+def test_failed_dependency_is_424(http: httpx.Client, info: Any,
                                   auth: dict[str, str], batch_url: str) -> None:
     payload = {"requests": [
         {"id": "a", "method": "GET", "url": _path(info, "missing-app")},
@@ -81,7 +81,7 @@ def test_invalid_batches_are_400(http: httpx.Client, auth: dict[str, str], batch
     assert fragment in response.json()["error"]["message"]
 
 
-def test_exactly_twenty_requests_are_fine(http: httpx.Client, info: dict[str, Any],
+def test_exactly_twenty_requests_are_fine(http: httpx.Client, info: Any,
                                           auth: dict[str, str], batch_url: str) -> None:
     payload = {"requests": [{"id": str(i), "method": "GET", "url": _path(info)}
                             for i in range(20)]}
@@ -90,13 +90,13 @@ def test_exactly_twenty_requests_are_fine(http: httpx.Client, info: dict[str, An
     assert {r["status"] for r in response.json()["responses"]} == {200}
 
 
-def test_batch_needs_a_token(http: httpx.Client, info: dict[str, Any], batch_url: str) -> None:
+def test_batch_needs_a_token(http: httpx.Client, info: Any, batch_url: str) -> None:
     response = http.post(batch_url, json={"requests": [_create("1", info)]})
     assert response.status_code == 401
 
 
 def test_inner_requests_take_status_faults(emu: Emulator, http: httpx.Client,
-                                           info: dict[str, Any], auth: dict[str, str],
+                                           info: Any, auth: dict[str, str],
                                            batch_url: str) -> None:
     emu.set_faults([{"route": "jobs.create", "kind": "status", "status": 429,
                      "retry_after": 3, "count": 1}])
@@ -107,11 +107,11 @@ def test_inner_requests_take_status_faults(emu: Emulator, http: httpx.Client,
     assert responses["1"]["headers"]["Retry-After"] == "3"
     assert responses["1"]["body"]["error"]["code"] == "TooManyRequests"
     assert responses["2"]["status"] == 201
-    assert len(emu.jobs(info["application_id"])) == 1
+    assert len(emu.jobs(info.application_id)) == 1
 
 
 def test_inner_requests_keep_drop_faults_for_top_level(emu: Emulator, http: httpx.Client,
-                                                       info: dict[str, Any],
+                                                       info: Any,
                                                        auth: dict[str, str],
                                                        batch_url: str) -> None:
     emu.set_faults([{"route": "jobs.create", "kind": "drop_before"}])

@@ -97,24 +97,24 @@ def test_cli_rejects_a_bad_fault() -> None:
 
 
 @pytest.fixture
-def msal_http(info: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> requests.Session:
+def msal_http(info: Any, monkeypatch: pytest.MonkeyPatch) -> requests.Session:
     """A requests session trusting only the emulator's CA.
 
     requests lets REQUESTS_CA_BUNDLE override ``session.verify`` when trust_env is on,
     so the environment is both pointed at the CA and switched off for this session.
     """
-    monkeypatch.setenv("REQUESTS_CA_BUNDLE", info["ca_file"])
-    monkeypatch.setenv("SSL_CERT_FILE", info["ca_file"])
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", info.ca_file)
+    monkeypatch.setenv("SSL_CERT_FILE", info.ca_file)
     session = requests.Session()
     session.trust_env = False
-    session.verify = info["ca_file"]
+    session.verify = info.ca_file
     return session
 
 
-def test_msal_client_secret(info: dict[str, Any], msal_http: requests.Session,
+def test_msal_client_secret(info: Any, msal_http: requests.Session,
                             http: httpx.Client, jobs_url: Callable[..., str]) -> None:
     app = msal.ConfidentialClientApplication(
-        info["client_id"], client_credential=info["client_secret"], authority=info["authority"],
+        info.client_id, client_credential=info.client_secret, authority=info.authority,
         validate_authority=False, http_client=msal_http)
     result = app.acquire_token_for_client(scopes=[GRAPH_SCOPE])
     assert "access_token" in result, result
@@ -123,16 +123,16 @@ def test_msal_client_secret(info: dict[str, Any], msal_http: requests.Session,
     assert response.status_code == 200
 
 
-def test_msal_wrong_secret(info: dict[str, Any], msal_http: requests.Session) -> None:
+def test_msal_wrong_secret(info: Any, msal_http: requests.Session) -> None:
     app = msal.ConfidentialClientApplication(
-        info["client_id"], client_credential="wrong", authority=info["authority"],
+        info.client_id, client_credential="wrong", authority=info.authority,
         validate_authority=False, http_client=msal_http)
     result = app.acquire_token_for_client(scopes=[GRAPH_SCOPE])
     assert result["error"] == "invalid_client"
     assert 7000215 in result["error_codes"]
 
 
-def test_msal_certificate(emu: Emulator, info: dict[str, Any],
+def test_msal_certificate(emu: Emulator, info: Any,
                           msal_http: requests.Session) -> None:
     import datetime as dt
 
@@ -155,7 +155,7 @@ def test_msal_certificate(emu: Emulator, info: dict[str, Any],
                                 serialization.NoEncryption()).decode()
     app = msal.ConfidentialClientApplication(
         client_id, client_credential={"private_key": private, "thumbprint": thumbprint},
-        authority=info["authority"], validate_authority=False, http_client=msal_http)
+        authority=info.authority, validate_authority=False, http_client=msal_http)
     result = app.acquire_token_for_client(scopes=[GRAPH_SCOPE])
     assert "access_token" in result, result
     sent = [r for r in emu.requests() if r["route"] == "token"][-1]["body"]
@@ -163,9 +163,9 @@ def test_msal_certificate(emu: Emulator, info: dict[str, Any],
     assert sent["client_assertion"] == "REDACTED"
 
 
-def test_msal_device_flow(emu: Emulator, info: dict[str, Any],
+def test_msal_device_flow(emu: Emulator, info: Any,
                           msal_http: requests.Session) -> None:
-    app = msal.PublicClientApplication(info["public_client_id"], authority=info["authority"],
+    app = msal.PublicClientApplication(info.public_client_id, authority=info.authority,
                                        validate_authority=False, http_client=msal_http)
     flow = app.initiate_device_flow(scopes=[GRAPH_SCOPE])
     assert flow["user_code"] in flow["message"]

@@ -14,7 +14,7 @@ import pytest
 from bridge.emulator import Emulator, parse_fault_spec
 
 
-def test_429_with_retry_after_seconds(emu: Emulator, http: httpx.Client, info: dict[str, Any],
+def test_429_with_retry_after_seconds(emu: Emulator, http: httpx.Client, info: Any,
                                       auth: dict[str, str], jobs_url: Callable[..., str]) -> None:
     emu.set_faults([{"route": "jobs.create", "kind": "status", "status": 429,
                      "retry_after": 2.128, "count": 2}])
@@ -27,7 +27,7 @@ def test_429_with_retry_after_seconds(emu: Emulator, http: httpx.Client, info: d
         assert error["message"] == "Please retry again later."
         assert error["innerError"]["request-id"] == response.headers["request-id"]
         assert error["innerError"]["status"] == "429"
-    assert emu.jobs(info["application_id"]) == []
+    assert emu.jobs(info.application_id) == []
     assert http.post(jobs_url(), json={"templateId": "X"}, headers=auth).status_code == 201
     assert emu.counters()["faults_applied"] == 2
 
@@ -44,18 +44,18 @@ def test_retry_after_http_date(emu: Emulator, http: httpx.Client, auth: dict[str
 
 
 def test_status_fault_on_token_route_speaks_aad(emu: Emulator, http: httpx.Client,
-                                                info: dict[str, Any]) -> None:
+                                                info: Any) -> None:
     emu.set_faults([{"route": "token", "kind": "status", "status": 503, "retry_after": 1}])
-    response = http.post(f"{info['authority']}/oauth2/v2.0/token", data={
-        "grant_type": "client_credentials", "client_id": info["client_id"],
-        "client_secret": info["client_secret"], "scope": "https://graph.microsoft.com/.default"})
+    response = http.post(f"{info.authority}/oauth2/v2.0/token", data={
+        "grant_type": "client_credentials", "client_id": info.client_id,
+        "client_secret": info.client_secret, "scope": "https://graph.microsoft.com/.default"})
     assert response.status_code == 503
     assert response.headers["Retry-After"] == "1"
     assert response.json()["error"] == "temporarily_unavailable"
     assert response.json()["error_description"].startswith("AADSTS")
 
 
-def test_latency_delays_only_its_request(emu: Emulator, http: httpx.Client, info: dict[str, Any],
+def test_latency_delays_only_its_request(emu: Emulator, http: httpx.Client, info: Any,
                                          auth: dict[str, str],
                                          jobs_url: Callable[..., str]) -> None:
     emu.set_faults([{"route": "jobs.create", "kind": "latency", "seconds": 0.6}])
@@ -64,7 +64,7 @@ def test_latency_delays_only_its_request(emu: Emulator, http: httpx.Client, info
     def meanwhile() -> None:
         time.sleep(0.1)
         started = time.monotonic()
-        with httpx.Client(verify=info["ca_file"], trust_env=False, timeout=10) as second:
+        with httpx.Client(verify=info.ca_file, trust_env=False, timeout=10) as second:
             second.get(jobs_url(), headers=auth)
         other["elapsed"] = time.monotonic() - started
 
@@ -79,26 +79,26 @@ def test_latency_delays_only_its_request(emu: Emulator, http: httpx.Client, info
     assert other["elapsed"] < 0.5
 
 
-def test_drop_before_stores_nothing(emu: Emulator, http: httpx.Client, info: dict[str, Any],
+def test_drop_before_stores_nothing(emu: Emulator, http: httpx.Client, info: Any,
                                     auth: dict[str, str], jobs_url: Callable[..., str]) -> None:
     emu.set_faults([{"route": "jobs.create", "kind": "drop_before"}])
     with pytest.raises(httpx.TransportError):
         http.post(jobs_url(), json={"templateId": "X"}, headers=auth)
-    assert emu.jobs(info["application_id"]) == []
+    assert emu.jobs(info.application_id) == []
     assert emu.requests()[-1]["status"] is None
     assert http.post(jobs_url(), json={"templateId": "X"}, headers=auth).status_code == 201
 
 
-def test_drop_after_stores_the_job(emu: Emulator, http: httpx.Client, info: dict[str, Any],
+def test_drop_after_stores_the_job(emu: Emulator, http: httpx.Client, info: Any,
                                    auth: dict[str, str], jobs_url: Callable[..., str]) -> None:
     emu.set_faults([{"route": "jobs.create", "kind": "drop_after"}])
     with pytest.raises(httpx.TransportError):
         http.post(jobs_url(), json={"templateId": "X"}, headers=auth)
-    assert len(emu.jobs(info["application_id"])) == 1
+    assert len(emu.jobs(info.application_id)) == 1
     assert emu.counters()["jobs_created"] == 1
 
 
-def test_malformed_json(emu: Emulator, http: httpx.Client, info: dict[str, Any],
+def test_malformed_json(emu: Emulator, http: httpx.Client, info: Any,
                         auth: dict[str, str], jobs_url: Callable[..., str]) -> None:
     emu.set_faults([{"route": "jobs.create", "kind": "malformed_json"}])
     response = http.post(jobs_url(), json={"templateId": "X"}, headers=auth)
@@ -106,7 +106,7 @@ def test_malformed_json(emu: Emulator, http: httpx.Client, info: dict[str, Any],
     assert response.headers["Content-Type"] == "application/json"
     with pytest.raises(ValueError):
         json.loads(response.content)
-    assert len(emu.jobs(info["application_id"])) == 1
+    assert len(emu.jobs(info.application_id)) == 1
 
 
 def test_forever_until_cleared(emu: Emulator, http: httpx.Client, auth: dict[str, str],
@@ -118,9 +118,9 @@ def test_forever_until_cleared(emu: Emulator, http: httpx.Client, auth: dict[str
     assert http.get(jobs_url(), headers=auth).status_code == 200
 
 
-def test_faults_over_the_admin_api(http: httpx.Client, info: dict[str, Any],
+def test_faults_over_the_admin_api(http: httpx.Client, info: Any,
                                    auth: dict[str, str], jobs_url: Callable[..., str]) -> None:
-    admin = info["admin_url"]
+    admin = info.admin_url
     posted = http.post(f"{admin}/faults", json=[{"route": "jobs.list", "kind": "status",
                                                  "status": 504}])
     assert posted.status_code == 200

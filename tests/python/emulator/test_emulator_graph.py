@@ -24,16 +24,16 @@ def _error(response: httpx.Response) -> dict[str, Any]:
     return dict(body["error"])
 
 
-def test_create_job(http: httpx.Client, info: dict[str, Any], auth: dict[str, str],
+def test_create_job(http: httpx.Client, info: Any, auth: dict[str, str],
                     jobs_url: Callable[..., str], emu: Emulator) -> None:
     response = http.post(jobs_url(), json={"templateId": "AWSSingleSignOn"},
                          headers={**auth, "client-request-id": "abc-123"})
     assert response.status_code == 201, response.text
     job = response.json()
     match = re.fullmatch(r"AWSSingleSignOn\.([0-9a-f]{32})\.([0-9a-f-]{36})", job["id"])
-    assert match and match.group(2) == info["tenant_id"]
-    assert job["@odata.context"] == (f"{info['graph_url']}/v1.0/$metadata#applications("
-                                     f"'{info['application_id']}')/synchronization/jobs/$entity")
+    assert match and match.group(2) == info.tenant_id
+    assert job["@odata.context"] == (f"{info.graph_url}/v1.0/$metadata#applications("
+                                     f"'{info.application_id}')/synchronization/jobs/$entity")
     assert job["templateId"] == "AWSSingleSignOn"
     assert job["schedule"] == {"expiration": None, "interval": TIMESPAN_MAX, "state": "Disabled"}
     assert job["status"]["code"] == "NotConfigured"
@@ -46,7 +46,7 @@ def test_create_job(http: httpx.Client, info: dict[str, Any], auth: dict[str, st
     assert uuid.UUID(response.headers["request-id"])
     assert response.headers["x-ms-ags-diagnostic"] and response.headers["Date"]
     assert response.headers["Content-Type"].startswith("application/json")
-    stored = emu.jobs(info["application_id"])
+    stored = emu.jobs(info.application_id)
     assert [j["id"] for j in stored] == [job["id"]]
 
 
@@ -67,7 +67,7 @@ def test_create_echoes_client_values(http: httpx.Client, auth: dict[str, str],
 @pytest.mark.parametrize("version, collection", [("beta", "applications"),
                                                  ("v1.0", "servicePrincipals"),
                                                  ("beta", "servicePrincipals")])
-def test_versions_and_collections(http: httpx.Client, info: dict[str, Any], auth: dict[str, str],
+def test_versions_and_collections(http: httpx.Client, info: Any, auth: dict[str, str],
                                   jobs_url: Callable[..., str], version: str,
                                   collection: str) -> None:
     url = jobs_url(version=version, collection=collection)
@@ -78,7 +78,7 @@ def test_versions_and_collections(http: httpx.Client, info: dict[str, Any], auth
     assert [j["id"] for j in listed] == [created.json()["id"]]
 
 
-def test_list_get_delete(http: httpx.Client, info: dict[str, Any], auth: dict[str, str],
+def test_list_get_delete(http: httpx.Client, info: Any, auth: dict[str, str],
                          jobs_url: Callable[..., str]) -> None:
     ids = [http.post(jobs_url(), json={"templateId": f"T{i}"}, headers=auth).json()["id"]
            for i in range(2)]
@@ -141,10 +141,10 @@ def test_expired_token_is_401(emu: Emulator, http: httpx.Client,
     assert _error(response)["message"] == "Access token has expired or is not yet valid."
 
 
-def test_wrong_audience_is_401(emu: Emulator, http: httpx.Client, info: dict[str, Any],
+def test_wrong_audience_is_401(emu: Emulator, http: httpx.Client, info: Any,
                                get_token: Callable[..., str],
                                jobs_url: Callable[..., str]) -> None:
-    token = get_token(info["client_id"], info["client_secret"],
+    token = get_token(info.client_id, info.client_secret,
                       "https://management.azure.com/.default")
     response = http.get(jobs_url(), headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 401
@@ -153,9 +153,9 @@ def test_wrong_audience_is_401(emu: Emulator, http: httpx.Client, info: dict[str
 
 @pytest.mark.parametrize("aud", ["GRAPH_URL", "GRAPH_URL/", "00000003-0000-0000-c000-000000000000",
                                  "https://graph.microsoft.com"])
-def test_accepted_audiences(emu: Emulator, http: httpx.Client, info: dict[str, Any],
+def test_accepted_audiences(emu: Emulator, http: httpx.Client, info: Any,
                             jobs_url: Callable[..., str], aud: str) -> None:
-    token = emu.mint_token(aud=aud.replace("GRAPH_URL", info["graph_url"]))
+    token = emu.mint_token(aud=aud.replace("GRAPH_URL", info.graph_url))
     assert http.get(jobs_url(), headers={"Authorization": f"Bearer {token}"}).status_code == 200
 
 
@@ -169,10 +169,10 @@ def test_tampered_and_malformed_tokens_are_401(http: httpx.Client, token: str,
         assert _error(response)["code"] == "InvalidAuthenticationToken"
 
 
-def test_read_only_client_gets_403_on_write(http: httpx.Client, info: dict[str, Any],
+def test_read_only_client_gets_403_on_write(http: httpx.Client, info: Any,
                                             get_token: Callable[..., str],
                                             jobs_url: Callable[..., str]) -> None:
-    token = get_token(info["readonly_client_id"], info["readonly_client_secret"])
+    token = get_token(info.readonly_client_id, info.readonly_client_secret)
     headers = {"Authorization": f"Bearer {token}"}
     response = http.post(jobs_url(), json={"templateId": "X"}, headers=headers)
     assert response.status_code == 403
@@ -222,14 +222,14 @@ def test_owned_by_role_may_create(emu: Emulator, http: httpx.Client,
     ({"templateId": "X", "@odata.type": "#microsoft.graph.user"}, "could not be resolved"),
 ])
 def test_validation_errors(http: httpx.Client, auth: dict[str, str],
-                           jobs_url: Callable[..., str], emu: Emulator, info: dict[str, Any],
+                           jobs_url: Callable[..., str], emu: Emulator, info: Any,
                            body: Any, fragment: str) -> None:
     response = http.post(jobs_url(), json=body, headers=auth)
     assert response.status_code == 400, response.text
     error = _error(response)
     assert error["code"] == "BadRequest"
     assert fragment in error["message"]
-    assert emu.jobs(info["application_id"]) == []
+    assert emu.jobs(info.application_id) == []
 
 
 @pytest.mark.parametrize("raw", [b"{", b"", b'{"templateId": NaN}',
@@ -267,10 +267,10 @@ def test_lenient_mode_keeps_unknown_properties(emu: Emulator, http: httpx.Client
 
 
 def test_unknown_segment_and_method(http: httpx.Client, auth: dict[str, str],
-                                    jobs_url: Callable[..., str], info: dict[str, Any]) -> None:
+                                    jobs_url: Callable[..., str], info: Any) -> None:
     wrong_method = http.put(jobs_url(), json={}, headers=auth)
     assert wrong_method.status_code == 405
-    unknown = http.get(f"{info['graph_url']}/v1.0/applications/x/synchronization/nothing",
+    unknown = http.get(f"{info.graph_url}/v1.0/applications/x/synchronization/nothing",
                        headers=auth)
     assert unknown.status_code == 400
     assert "nothing" in _error(unknown)["message"]

@@ -1,4 +1,5 @@
-"""Fixtures for the Python face: a clean emulator and a small azure-core-style credential."""
+"""Fixtures for the Python face: a small azure-core-style credential (``emu`` and
+``info`` come from tests/python/conftest.py)."""
 
 from __future__ import annotations
 
@@ -7,15 +8,6 @@ from typing import Any, NamedTuple
 
 import httpx
 import pytest
-
-from bridge.emulator import Emulator
-
-
-@pytest.fixture()
-def emu(emulator: Emulator) -> Emulator:
-    """The session emulator with no faults, jobs, counters or request log left over."""
-    emulator.reset()
-    return emulator
 
 
 class AzureAccessToken(NamedTuple):
