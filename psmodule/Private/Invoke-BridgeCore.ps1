@@ -17,9 +17,10 @@ function Invoke-BridgeCore {
     param([Parameter(Mandatory)][System.Collections.IDictionary]$Message)
 
     # A create's args (parameters, whatIf) hold no top-level SecureString: skip the copy (hot path).
-    if ($Message['args'] -and $Message['op'] -ne 'invoke') { $Message['args'] = ConvertFrom-BridgeSecureArgument $Message['args'] }
+    if ($Message['args'] -and $Message['op'] -ne 'invoke') { $Message['args'] = [MgBridge.BridgeJson]::PlainArguments($Message['args']) }
     # Hot path: the setting has not changed since the last call (one string comparison).
-    $transport = if ([string]$env:MGBRIDGE_TRANSPORT -ceq $script:BridgeTransportRequested) {
+    # Read through .NET: a first $env: read goes through the provider (~10-20 ms).
+    $transport = if ([string][System.Environment]::GetEnvironmentVariable('MGBRIDGE_TRANSPORT') -ceq $script:BridgeTransportRequested) {
         $script:BridgeTransport
     } else {
         Get-BridgeTransport

@@ -29,7 +29,12 @@ function Add-MgEnvironment {
         [string]$CaFile
     )
     $arguments = [ordered]@{ action = 'add'; name = $Name; azureADEndpoint = $AzureADEndpoint; graphEndpoint = $GraphEndpoint }
-    if ($CaFile) { $arguments.caFile = (Resolve-Path -LiteralPath $CaFile -ErrorAction Stop).ProviderPath }
+    if ($CaFile) {
+        # An existing file resolves without Resolve-Path, whose first use in a session costs
+        # ~70 ms (docs/performance.md); anything else gets Resolve-Path's own error.
+        $caPath = try { $PSCmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath($CaFile) } catch { $null }
+        $arguments.caFile = if ($caPath -and [System.IO.File]::Exists($caPath)) { $caPath } else { (Resolve-Path -LiteralPath $CaFile -ErrorAction Stop).ProviderPath }
+    }
     $result = Invoke-BridgeOperation -Cmdlet $PSCmdlet -Op 'environments' -Arguments $arguments -Journal
     $result.environments | ForEach-Object { ConvertTo-BridgeEnvironment $_ }
 }

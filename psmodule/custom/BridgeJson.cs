@@ -290,6 +290,33 @@ namespace MgBridge
         }
 
         /// <summary>
+        /// A copy of a message's args with SecureStrings as text: at the top level, and in a
+        /// nested "environ" dictionary. The original (possibly the replay journal) keeps its
+        /// SecureStrings. In C# because it runs on every command's first call, where each
+        /// PowerShell step pays its first-time cost (docs/performance.md).
+        /// </summary>
+        public static IDictionary PlainArguments(IDictionary arguments)
+        {
+            var plain = new OrderedDictionary(StringComparer.OrdinalIgnoreCase);
+            foreach (DictionaryEntry entry in arguments)
+            {
+                object value = entry.Value;
+                object bare = value is PSObject wrapped ? wrapped.BaseObject : value;
+                if (bare is System.Security.SecureString secret)
+                {
+                    value = new System.Net.NetworkCredential(string.Empty, secret).Password;
+                }
+                else if (bare is OrderedDictionary nested && string.Equals(
+                    Convert.ToString(entry.Key, CultureInfo.InvariantCulture), "environ", StringComparison.OrdinalIgnoreCase))
+                {
+                    value = PlainArguments(nested);
+                }
+                plain[entry.Key] = value;
+            }
+            return plain;
+        }
+
+        /// <summary>
         /// Run Encode and Decode once on a thread-pool thread, so that their first real use
         /// (the first call into the core) does not wait for the JIT (~70 ms here).
         /// </summary>

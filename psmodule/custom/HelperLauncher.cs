@@ -128,9 +128,8 @@ namespace MgBridge
                 {
                     return;
                 }
-                string repository = release ? null : RepositoryRoot(moduleRoot);
-                string python = GuessPython(moduleRoot, repository);
-                if (python == null)
+                HelperChoice choice = FirstChoice(moduleRoot, release);
+                if (choice == null)
                 {
                     return;
                 }
@@ -145,8 +144,8 @@ namespace MgBridge
                     {
                         return;
                     }
-                    Hashtable environment = Environment(repository);
-                    string key = python + "|" + (environment["PYTHONPATH"] as string ?? "");
+                    Hashtable environment = Environment(release ? null : RepositoryRoot(moduleRoot));
+                    string python = choice.Path;
                     Task<HelperProcess> start = Task.Run(() =>
                     {
                         var helper = new HelperProcess(python, new[] { "-m", "bridge.protocol" },
@@ -155,7 +154,7 @@ namespace MgBridge
                         helper.Send("{\"v\":1,\"id\":0,\"op\":\"hello\"}");
                         return helper;
                     });
-                    state["Early"] = new EarlyHelper(key, start);
+                    state["Early"] = new EarlyHelper(choice.Key, start);
                 }
                 finally
                 {
@@ -168,34 +167,49 @@ namespace MgBridge
             }
         }
 
-        private static string GuessPython(string moduleRoot, string repository)
+        /// <summary>
+        /// Find-BridgePython's first candidate when one of its explicit choices is set
+        /// ($env:MGBRIDGE_PYTHON, the interpreter recorded at install, $env:VIRTUAL_ENV, the
+        /// checkout's .venv; the first that is set decides) and names an existing file; else
+        /// null (the full search, with PATH, is Find-BridgePython's). Worked out again at the
+        /// first call, so a helper started at import is taken over only while it still fits.
+        /// </summary>
+        /// <param name="moduleRoot">The module's folder ($PSScriptRoot of the loader).</param>
+        /// <param name="release">True for the release build (never looks outside its folder).</param>
+        public static HelperChoice FirstChoice(string moduleRoot, bool release)
         {
+            string repository = release ? null : RepositoryRoot(moduleRoot);
             string exe = RuntimeInformation.IsOSPlatform(OSPlatform.Windows)
                 ? Path.Combine("Scripts", "python.exe") : Path.Combine("bin", "python");
             string virtualEnv = System.Environment.GetEnvironmentVariable("VIRTUAL_ENV");
-            var choices = new List<Func<string>>
+            string record = Path.Combine(moduleRoot, "python.json");
+            var choices = new List<(Func<string> Path, string Source)>
             {
-                () => System.Environment.GetEnvironmentVariable("MGBRIDGE_PYTHON"),
-                () => RecordedPython(moduleRoot),
-                () => string.IsNullOrEmpty(virtualEnv) ? null : Path.Combine(virtualEnv, exe),
-                () => repository == null ? null : Path.Combine(repository, ".venv", exe),
+                (() => System.Environment.GetEnvironmentVariable("MGBRIDGE_PYTHON"), "$env:MGBRIDGE_PYTHON"),
+                (() => RecordedPython(record), $"the interpreter recorded at install ({record})"),
+                (() => string.IsNullOrEmpty(virtualEnv) ? null : Path.Combine(virtualEnv, exe), "$env:VIRTUAL_ENV"),
+                (() => repository == null ? null : Path.Combine(repository, ".venv", exe), "the checkout's .venv"),
             };
-            foreach (Func<string> choice in choices)
+            foreach ((Func<string> choice, string source) in choices)
             {
                 string path = choice();
-                if (!string.IsNullOrEmpty(path))
+                if (string.IsNullOrEmpty(path))
                 {
-                    // The first choice that is set decides: the guess must be Find-BridgePython's.
-                    return File.Exists(path) ? path : null;
+                    continue;
                 }
+                if (!File.Exists(path))
+                {
+                    return null;
+                }
+                string pythonPath = Environment(repository)["PYTHONPATH"] as string ?? "";
+                return new HelperChoice(path, source, path + "|" + pythonPath);
             }
             return null;
         }
 
         /// <summary>python.json's "python" (Get-BridgeRecordedPython), or null.</summary>
-        private static string RecordedPython(string moduleRoot)
+        private static string RecordedPython(string record)
         {
-            string record = Path.Combine(moduleRoot, "python.json");
             if (!File.Exists(record))
             {
                 return null;

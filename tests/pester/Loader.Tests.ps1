@@ -114,3 +114,51 @@ Describe 'An unusable cache folder' -ForEach @(if ($Transport -eq 'subprocess') 
         [System.IO.File]::ReadAllText($File) | Should -Be 'not a folder'
     }
 }
+
+# The helper Import-Module starts in the background (cold start, docs/performance.md) is
+# taken over by the first call only while it runs what that call would start.
+Describe 'The helper started at import' -ForEach @(if ($Transport -eq 'subprocess') { @{} }) {
+    BeforeAll {
+        $script:Report = @'
+$state = & (Get-Module MgBridge) { Get-BridgeSubprocessState }
+$null = New-MgApplicationSynchronizationJob -ApplicationId a -TemplateId t -WhatIf
+"early-exited=$(if ($early) { $early.HasExited } else { 'none' })"
+"serving=$($state.Info.Pid) source=$($state.Info.Source) python=$($state.Info.Python)"
+"helpers=$(@((ps -o args= --ppid $PID) -match 'bridge[.]protocol').Count)"
+'@
+        $script:EarlyPid = '$early = & (Get-Module MgBridge) { (Get-BridgeSubprocessState)["Early"].Helper }; "early=$($early.Id)"'
+    }
+
+    It 'serves the first call: one helper, the one started at import' {
+        $text = Invoke-Child "Import-Module '$Manifest'; $EarlyPid; $Report" @{ MGBRIDGE_PYTHON = $Python; MGBRIDGE_TRANSPORT = $null }
+        $text -match 'early=(\d+)' | Should -BeTrue -Because $text
+        $early = $Matches[1]
+        $text | Should -Match "serving=$early source=\`$env:MGBRIDGE_PYTHON python=$([regex]::Escape($Python))"
+        $text | Should -Match 'early-exited=False'
+        $text | Should -Match 'helpers=1'
+    }
+    It 'is ended when the settings changed before the first call, which runs the new interpreter' {
+        $other = '/usr/bin/python3'
+        $script = "Import-Module '$Manifest'; $EarlyPid; `$env:MGBRIDGE_PYTHON = '$other'; $Report"
+        $text = Invoke-Child $script @{ MGBRIDGE_PYTHON = $Python; MGBRIDGE_TRANSPORT = $null }
+        $text -match 'early=(\d+)' | Should -BeTrue -Because $text
+        $early = $Matches[1]
+        $text -match "serving=(\d+) source=\`$env:MGBRIDGE_PYTHON python=$([regex]::Escape($other))" | Should -BeTrue -Because $text
+        $Matches[1] | Should -Not -Be $early
+        $text | Should -Match 'early-exited=True'
+        $text | Should -Match 'helpers=1'
+    }
+    It 'that cannot start leaves the first call to the full search, which finds the next interpreter' {
+        $broken = Join-Path ([System.IO.Path]::GetTempPath()) "mgbridge-broken-python-$PID"
+        [System.IO.File]::WriteAllText($broken, "#!/bin/sh`necho 'not a python' >&2`nexit 3`n")
+        try {
+            & chmod +x $broken
+            $text = Invoke-Child "Import-Module '$Manifest'; $EarlyPid; $Report" @{ MGBRIDGE_PYTHON = $broken; MGBRIDGE_TRANSPORT = $null; VIRTUAL_ENV = $null }
+            $text | Should -Match "source=the checkout's \.venv"
+            $text | Should -Match 'early-exited=True'
+            $text | Should -Match 'helpers=1'
+        } finally {
+            Remove-Item -Force $broken -ErrorAction SilentlyContinue
+        }
+    }
+}
