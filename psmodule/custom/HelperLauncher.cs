@@ -77,14 +77,23 @@ namespace MgBridge
             {
                 environment[name] = null;
             }
-            if (!string.IsNullOrEmpty(repository) &&
-                File.Exists(Path.Combine(repository, "bridge", "__init__.py")))
+            string pythonPath = HelperPythonPath(repository);
+            if (pythonPath != null)
             {
-                string current = System.Environment.GetEnvironmentVariable("PYTHONPATH");
-                environment["PYTHONPATH"] = string.IsNullOrEmpty(current)
-                    ? repository : repository + Path.PathSeparator + current;
+                environment["PYTHONPATH"] = pythonPath;
             }
             return environment;
+        }
+
+        /// <summary>A new helper's PYTHONPATH: the checkout first when it has the core; else null (inherited).</summary>
+        private static string HelperPythonPath(string repository)
+        {
+            if (string.IsNullOrEmpty(repository) || !File.Exists(Path.Combine(repository, "bridge", "__init__.py")))
+            {
+                return null;
+            }
+            string current = System.Environment.GetEnvironmentVariable("PYTHONPATH");
+            return string.IsNullOrEmpty(current) ? repository : repository + Path.PathSeparator + current;
         }
 
         /// <summary>The checkout a module folder belongs to (its parent, symlinks followed).</summary>
@@ -128,7 +137,8 @@ namespace MgBridge
                 {
                     return;
                 }
-                HelperChoice choice = FirstChoice(moduleRoot, release);
+                string repository = release ? null : RepositoryRoot(moduleRoot);
+                HelperChoice choice = FirstChoice(moduleRoot, repository);
                 if (choice == null)
                 {
                     return;
@@ -144,7 +154,7 @@ namespace MgBridge
                     {
                         return;
                     }
-                    Hashtable environment = Environment(release ? null : RepositoryRoot(moduleRoot));
+                    Hashtable environment = Environment(repository);
                     string python = choice.Path;
                     Task<HelperProcess> start = Task.Run(() =>
                     {
@@ -178,7 +188,11 @@ namespace MgBridge
         /// <param name="release">True for the release build (never looks outside its folder).</param>
         public static HelperChoice FirstChoice(string moduleRoot, bool release)
         {
-            string repository = release ? null : RepositoryRoot(moduleRoot);
+            return FirstChoice(moduleRoot, release ? null : RepositoryRoot(moduleRoot));
+        }
+
+        private static HelperChoice FirstChoice(string moduleRoot, string repository)
+        {
             string exe = RuntimeInformation.IsOSPlatform(OSPlatform.Windows)
                 ? Path.Combine("Scripts", "python.exe") : Path.Combine("bin", "python");
             string virtualEnv = System.Environment.GetEnvironmentVariable("VIRTUAL_ENV");
@@ -201,8 +215,7 @@ namespace MgBridge
                 {
                     return null;
                 }
-                string pythonPath = Environment(repository)["PYTHONPATH"] as string ?? "";
-                return new HelperChoice(path, source, path + "|" + pythonPath);
+                return new HelperChoice(path, source, path + "|" + (HelperPythonPath(repository) ?? ""));
             }
             return null;
         }

@@ -357,6 +357,24 @@ Describe 'Connect-MgGraph sign-in flows and Get-MgContext' {
             Should -Throw "*$name*"
     }
 
+    It '-CaFile relative to PowerShell''s location is that file; a missing one is an error naming it, and nothing is added' {
+        $name = "EmuRelCa$PID"
+        Push-Location -LiteralPath ([System.IO.Path]::GetDirectoryName($Info.ca_file))
+        try {
+            $null = Add-MgEnvironment -Name $name -AzureADEndpoint $Info.login_url -GraphEndpoint $Info.graph_url -CaFile ([System.IO.Path]::GetFileName($Info.ca_file))
+            $missing = { Add-MgEnvironment -Name "$name-missing" -AzureADEndpoint $Info.login_url -GraphEndpoint $Info.graph_url -CaFile 'no-such-ca.pem' } |
+                Should -Throw -PassThru
+        } finally { Pop-Location }
+        try {
+            Connect-MgGraph -Environment $name -TenantId $Info.tenant_id -ClientSecretCredential $SecretCredential -NoWelcome
+            Test-CreatesJob 'relativeca' | Should -Be 'relativeca'  # TLS verified against that file
+            $null = Disconnect-MgGraph
+        } finally { $null = Remove-MgEnvironment -Name $name }
+        $missing.FullyQualifiedErrorId | Should -BeLike 'PathNotFound*'
+        $missing.Exception.Message | Should -Match 'no-such-ca\.pem'
+        @(Get-MgEnvironment | Where-Object Name -EQ "$name-missing") | Should -BeNullOrEmpty
+    }
+
     It '-Environment: a custom cloud without -CaFile is refused by TLS verification' {
         $name = "EmuNoCa$PID"
         $null = Add-MgEnvironment -Name $name -AzureADEndpoint $Info.login_url -GraphEndpoint $Info.graph_url
