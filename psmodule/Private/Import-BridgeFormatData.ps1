@@ -12,5 +12,9 @@ function Import-BridgeFormatData {
         confirmed: the caller's -WhatIf/-Confirm are about the Graph request, not this.
     #>
     $script:BridgeFormatDataLoaded = $true
-    Update-FormatData -AppendPath ([System.IO.Path]::Combine($script:ModuleRoot, 'generated', 'MgBridge.format.ps1xml')) -WhatIf:$false -Confirm:$false
+    # The cmdlet itself rather than its name: the name would auto-load the whole
+    # Microsoft.PowerShell.Utility module, 100-150 ms on a session's first call when nothing
+    # loaded it yet, against ~30 ms for the update itself (docs/performance.md, first call).
+    $update = try { [System.Management.Automation.CmdletInfo]::new('Update-FormatData', [Microsoft.PowerShell.Commands.UpdateFormatDataCommand]) } catch { 'Update-FormatData' }
+    & $update -AppendPath ([System.IO.Path]::Combine($script:ModuleRoot, 'generated', 'MgBridge.format.ps1xml')) -WhatIf:$false -Confirm:$false
 }

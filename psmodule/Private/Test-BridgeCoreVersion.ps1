@@ -16,9 +16,9 @@ function Test-BridgeCoreVersion {
     $response = if ($Transport -eq 'pythonnet') { Send-BridgePythonNetMessage -Message $hello } else { Send-BridgeSubprocessMessage -Message $hello }
     if ($response.ok -and [string]$response.result.package -ne $version) {
         $python = [string]$response.result.executable
-        return New-BridgeErrorResponse -Id $response.id -ErrorId 'VersionMismatch' -Category 'NotInstalled' -Message (
+        return [MgBridge.BridgeResponse]::Error($response.id, 'VersionMismatch', 'NotInstalled', (
             "The MgBridge module $version met the Python core mgbridge $($response.result.package) " +
-            "($python); they must be the same version. Fix: & '$python' -m pip install mgbridge==$version")
+            "($python); they must be the same version. Fix: & '$python' -m pip install mgbridge==$version"))
     }
     if (-not $response.ok) {
         if ($response.error.errorId -eq 'VersionMismatch') { return $response }

@@ -22,6 +22,13 @@ namespace MgBridge
         /// <summary>"python|PYTHONPATH", as Start-BridgeHelper builds it for a candidate.</summary>
         public string Key { get; }
 
+        /// <summary>
+        /// True when taking it over would not wait: it has answered 'hello', or it is gone.
+        /// (Until then the first call has time for other work, such as the format data.)
+        /// </summary>
+        public bool Ready => _start.IsCompleted &&
+            (!_start.IsCompletedSuccessfully || _start.Result == null || _start.Result.HasLine(0) || _start.Result.Ended(0));
+
         /// <summary>The helper, once spawned (waits for the spawn); null if it could not start.</summary>
         public HelperProcess Helper
         {

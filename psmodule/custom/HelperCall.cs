@@ -1,19 +1,96 @@
 // Hand-written runtime of the MgBridge PowerShell shim (Modifiable; see README.md).
 //
-// One request over the subprocess helper's pipes, the steps of Send-BridgeSubprocessMessage
-// that run on every call, in C#: each .NET call and statement made from PowerShell costs
-// it 0.05-0.2 ms (more under load), and a create's whole budget is a few milliseconds
-// (docs/performance.md, warm call).
+// One request over the subprocess helper's pipes, start to answer, in C#: this runs on every
+// call, and from PowerShell each statement and .NET call costs 0.05-0.2 ms warm (more under
+// load) and 5-40 ms the first time in a process (compile, binder rules), while a create's
+// whole budget is a few milliseconds (docs/performance.md, warm call and first call).
 namespace MgBridge
 {
+    using System;
     using System.Collections;
     using System.Management.Automation;
 
-    /// <summary>Send one protocol message to a <see cref="HelperProcess"/> and wait for its lines.</summary>
+    /// <summary>Send one protocol message to a <see cref="HelperProcess"/> and wait for its answer.</summary>
     public static class HelperCall
     {
         /// <summary>Milliseconds between checks for Ctrl+C (Cmdlet.Stopping) while waiting.</summary>
         private const int Slice = 50;
+
+        /// <summary>
+        /// Send <paramref name="message"/> as request <paramref name="id"/> and return its answer,
+        /// decoded (PSCustomObjects): the core's response, or an error response shaped like the
+        /// core's (HelperExited when the helper's output ended, ProtocolError for a line that
+        /// cannot be read). Events for the request (the device-code prompt) are written to the
+        /// host as they come. Returns null when <paramref name="cmdlet"/> is stopped (Ctrl+C);
+        /// the request is then cancelled (the helper answers it with OperationStopped at once
+        /// and its late answer is dropped).
+        /// </summary>
+        /// <param name="state">The process-wide state (Get-BridgeSubprocessState); a helper found
+        /// gone is removed from it.</param>
+        /// <param name="helper">The helper to send to.</param>
+        /// <param name="message">The message (op, args, debug); stamped with v and id here.</param>
+        /// <param name="id">The request id (BridgeRequestId, unique in the process).</param>
+        /// <param name="cmdlet">The calling command: for Ctrl+C and for the host lines.</param>
+        public static object Call(IDictionary state, HelperProcess helper, IDictionary message, long id, PSCmdlet cmdlet)
+        {
+            bool sent = false;
+            bool answered = false;
+            try
+            {
+                sent = Send(helper, message, id);
+                while (true)
+                {
+                    string text = sent ? Receive(helper, id, cmdlet) : null;
+                    if (text == null)
+                    {
+                        if (cmdlet != null && cmdlet.Stopping)
+                        {
+                            return null;  // the finally block cancels the request
+                        }
+                        answered = true;
+                        string description = helper.ExitDescription();
+                        if (ReferenceEquals(state["Helper"], helper))
+                        {
+                            state["Helper"] = null;
+                        }
+                        helper.Dispose();
+                        return BridgeResponse.Error(id, "HelperExited", "ResourceUnavailable", description +
+                            " The call did not complete (if it was a create, Graph may or may not have received it)." +
+                            " The next call starts a new helper and restores this session's settings and connection.");
+                    }
+                    object response;
+                    try
+                    {
+                        response = BridgeJson.Decode(text);
+                    }
+                    catch (Exception e)
+                    {
+                        // A line we cannot read: report it against this call rather than hang.
+                        answered = true;
+                        return BridgeResponse.Error(id, "ProtocolError", "ProtocolError",
+                            "MgBridge could not read the helper's answer: " + e.Message);
+                    }
+                    if (response is PSObject record && record.Properties["event"] is PSPropertyInfo kind)
+                    {
+                        if (kind.Value as string == "prompt" && cmdlet != null)
+                        {
+                            WriteHost(cmdlet, record.Properties["message"]?.Value as string);
+                        }
+                        continue;
+                    }
+                    answered = true;
+                    return response;
+                }
+            }
+            finally
+            {
+                helper.Forget(id);
+                if (sent && !answered && ReferenceEquals(state["Helper"], helper))
+                {
+                    helper.Send("{\"v\":1,\"op\":\"cancel\",\"args\":{\"target\":" + id + "}}");
+                }
+            }
+        }
 
         /// <summary>
         /// Stamp <paramref name="message"/> with the protocol version and request id, route the
@@ -44,6 +121,12 @@ namespace MgBridge
                     return line;
                 }
             }
+        }
+
+        /// <summary>What Write-Host does: an information record tagged PSHOST, which the host shows.</summary>
+        private static void WriteHost(Cmdlet cmdlet, string text)
+        {
+            cmdlet.WriteInformation(new HostInformationMessage { Message = text ?? "" }, new[] { "PSHOST" });
         }
     }
 }

@@ -1,16 +1,19 @@
 // Hand-written runtime of the MgBridge PowerShell shim (Modifiable; see README.md).
 //
-// The import-time start of the subprocess helper, in C# because it runs at Import-Module:
-// there every PowerShell step pays its first-time compile and bind cost (the same work as
-// a PowerShell function took 60 ms on a quiet machine and 0.4-2 s at load 12), while this
-// is one call into the already-loaded DLL, and the process spawn itself runs on a
-// thread-pool thread (docs/performance.md, import).
+// The import-time start of the subprocess helper and its take-over by the first call, in C#
+// because they run at Import-Module and at a session's first call: there every PowerShell
+// step pays its first-time compile and bind cost (the same work as a PowerShell function took
+// 60 ms on a quiet machine and 0.4-2 s at load 12), while this is one call into the
+// already-loaded DLL, and the process spawn itself runs on a thread-pool thread
+// (docs/performance.md, import and first call).
 namespace MgBridge
 {
     using System;
     using System.Collections;
     using System.Collections.Generic;
+    using System.Globalization;
     using System.IO;
+    using System.Management.Automation;
     using System.Runtime.InteropServices;
     using System.Text.Json;
     using System.Threading;
@@ -18,7 +21,8 @@ namespace MgBridge
 
     /// <summary>
     /// Starts the process's subprocess helper in the background at Import-Module, so Python
-    /// imports the core on the other core while PowerShell runs the script's first lines.
+    /// imports the core on the other core while PowerShell runs the script's first lines, and
+    /// hands it to the first call (TakeOver).
     /// </summary>
     public static class HelperLauncher
     {
@@ -175,6 +179,79 @@ namespace MgBridge
             {
                 // Never fails the import: the first call starts a helper and reports problems.
             }
+        }
+
+        /// <summary>
+        /// At the first call, with the state's lock held: take over the helper started at import
+        /// when it runs the interpreter the search would try first (FirstChoice, worked out again
+        /// now) with the same PYTHONPATH, and has answered 'hello' with protocol version 1. True
+        /// when <c>state["Helper"]</c> is now that helper (a -Verbose line says so). False leaves
+        /// the start to Start-BridgeHelper: when no helper was started at import, when it was
+        /// started for other settings (it stays in <c>state["Early"]</c> for Start-BridgeHelper
+        /// to end), when it failed (it is ended here; the search tries its interpreter again and
+        /// reports why), and when the journal holds calls to replay.
+        /// </summary>
+        /// <param name="state">The process-wide state (Get-BridgeSubprocessState).</param>
+        /// <param name="moduleRoot">The module's folder ($PSScriptRoot of the loader).</param>
+        /// <param name="release">True for the release build (never looks outside its folder).</param>
+        /// <param name="cmdlet">The calling command, for the -Verbose line; or null.</param>
+        public static bool TakeOver(IDictionary state, string moduleRoot, bool release, Cmdlet cmdlet)
+        {
+            if (!(state["Early"] is EarlyHelper early) ||
+                (state["Journal"] is ICollection journal && journal.Count > 0))
+            {
+                return false;
+            }
+            HelperChoice first = FirstChoice(moduleRoot, release);
+            if (first == null || !string.Equals(first.Key, early.Key, StringComparison.Ordinal))
+            {
+                return false;
+            }
+            state["Early"] = null;
+            HelperProcess helper = early.Helper;
+            if (helper == null)
+            {
+                return false;
+            }
+            PSObject hello = null;
+            try
+            {
+                string line = null;
+                DateTime deadline = DateTime.UtcNow.AddSeconds(60);
+                while (line == null && !helper.Ended(0) && DateTime.UtcNow < deadline)
+                {
+                    line = helper.Receive(0, 50);
+                }
+                helper.Forget(0);
+                hello = line == null ? null : BridgeJson.Decode(line) as PSObject;
+            }
+            catch (Exception)
+            {
+                hello = null;
+            }
+            PSObject result = hello?.Properties["ok"]?.Value is bool ok && ok
+                ? hello.Properties["result"]?.Value as PSObject : null;
+            object protocol = result?.Properties["protocol"]?.Value;
+            if (protocol == null || !(protocol is int || protocol is long) || System.Convert.ToInt64(protocol) != 1)
+            {
+                helper.Kill();
+                helper.Dispose();
+                return false;
+            }
+            object python = result.Properties["python"]?.Value;
+            var info = new PSObject();
+            info.Properties.Add(new PSNoteProperty("Pid", helper.Id));
+            info.Properties.Add(new PSNoteProperty("Python", first.Path));
+            info.Properties.Add(new PSNoteProperty("Source", first.Source));
+            info.Properties.Add(new PSNoteProperty("PythonVersion", python));
+            info.Properties.Add(new PSNoteProperty("Package", result.Properties["package"]?.Value));
+            info.Properties.Add(new PSNoteProperty("Protocol", protocol));
+            state["Helper"] = helper;
+            state["Info"] = info;
+            cmdlet?.WriteVerbose(string.Format(CultureInfo.InvariantCulture,
+                "MgBridge: started the Python helper (pid {0}, {1} from {2}, Python {3}, protocol {4})",
+                helper.Id, first.Path, first.Source, python, protocol));
+            return true;
         }
 
         /// <summary>

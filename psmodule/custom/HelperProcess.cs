@@ -231,6 +231,12 @@ namespace MgBridge
             return queue.TryTake(out string line, timeoutMs) ? line : null;
         }
 
+        /// <summary>True when a line for request id is waiting to be received.</summary>
+        public bool HasLine(long id)
+        {
+            return _waiting.TryGetValue(id, out BlockingCollection<string> queue) && queue.Count > 0;
+        }
+
         /// <summary>
         /// True once no line can come for request id any more: the helper's output ended and
         /// every line for the id was received (or the id is not expected).

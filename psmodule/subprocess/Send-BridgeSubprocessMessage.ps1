@@ -7,32 +7,30 @@ function Send-BridgeSubprocessMessage {
         Calls are multiplexed by request id (ids are unique per process, Get-BridgeRequestId):
         each call registers its id with the helper's reader, sends its line and waits for
         the lines carrying its id, so calls from several runspaces are in flight at once
-        (the helper runs each request on a thread of its own). The answer is waited for in
-        50 ms slices ([MgBridge.HelperCall], in C# as the hot path), which end at once when
-        Ctrl+C stops the pipeline ($PSCmdlet.Stopping); after the
-        request was sent the finally block sends 'cancel' for it, the helper answers it
-        with OperationStopped at once and keeps serving, and the late answer is dropped.
+        (the helper runs each request on a thread of its own). Sending, the wait and the
+        decoding are [MgBridge.HelperCall]::Call, in C# as the hot path: the answer is waited
+        for in 50 ms slices, which end at once when Ctrl+C stops the pipeline
+        ($PSCmdlet.Stopping); a request that was sent is then cancelled (the helper answers it
+        with OperationStopped at once and keeps serving, and the late answer is dropped).
         Events for the request (the device-code prompt) are shown as they come.
 
-        The process-wide lock is held only to start the helper: a helper that is gone is
-        restarted before sending, and its journal replayed (Restore-BridgeSession) while
-        other runspaces' calls wait for it; a helper that dies during the call yields a
-        HelperExited error.
+        The process-wide lock is held only to start the helper. The first call takes over the
+        helper started at import ([MgBridge.HelperLauncher]::TakeOver) when it fits; otherwise
+        Start-BridgeHelper searches and starts one. A helper that is gone is restarted before
+        sending, and its journal replayed (Restore-BridgeSession) while other runspaces' calls
+        wait for it; a helper that dies during the call yields a HelperExited error.
     #>
     [CmdletBinding()]
     param([Parameter(Mandatory)][System.Collections.IDictionary]$Message)
 
     $state = if ($null -ne $script:BridgeSubprocessState) { $script:BridgeSubprocessState } else { Get-BridgeSubprocessState }
-    $locked = $false
-    $sent = $false
-    $answered = $false
-    $id = $null
     $helper = $state.Helper
-    try {
-        if (-not $helper -or $state['Starting'] -or $helper.HasExited) {
-            # Start (or restart) under the lock. It is re-entrant: the replay of
-            # Restore-BridgeSession comes back here on the starting thread and goes on.
-            $lock = $state.Lock
+    if (-not $helper -or $state['Starting'] -or $helper.HasExited) {
+        # Start (or restart) under the lock. It is re-entrant: the replay of
+        # Restore-BridgeSession comes back here on the starting thread and goes on.
+        $lock = $state.Lock
+        $locked = $false
+        try {
             while (-not $locked) { $locked = [System.Threading.Monitor]::TryEnter($lock, 50) }
             if (-not $state['Starting']) {
                 # Other runspaces' calls wait on the lock until the new helper has its session back.
@@ -46,56 +44,31 @@ function Send-BridgeSubprocessMessage {
                         Start-BridgeHelper -Reason ("MgBridge: the Python helper (pid $($state.Info.Pid)) had exited " +
                             "(exit code $code); started a new one and restored this session's settings and connection.")
                     } elseif (-not $helper) {
-                        Start-BridgeHelper
+                        # While the helper started at import is still starting Python, this thread
+                        # would only wait: load the format data meanwhile (a failure is left for
+                        # the first output to report).
+                        $early = $state['Early']
+                        if ($early -and -not $early.Ready -and -not $script:BridgeFormatDataLoaded) {
+                            try { Import-BridgeFormatData } catch { $script:BridgeFormatDataLoaded = $false }
+                        }
+                        if (-not [MgBridge.HelperLauncher]::TakeOver($state, $script:ModuleRoot, $script:BridgeRelease, $PSCmdlet)) {
+                            Start-BridgeHelper  # no helper from import that fits: search and start one
+                        }
                     }
                 } finally {
                     $state['Starting'] = $false
                 }
-                [System.Threading.Monitor]::Exit($lock)
-                $locked = $false
             }
-            $helper = $state.Helper
+        } finally {
+            if ($locked) { [System.Threading.Monitor]::Exit($lock) }
         }
-
-        $counter = $script:BridgeRequestCounter  # Get-BridgeRequestId, inlined once the counter is known
-        $id = if ($null -ne $counter) { [MgBridge.BridgeRequestId]::Next($counter) } else { Get-BridgeRequestId }
-        $sent = [MgBridge.HelperCall]::Send($helper, $Message, $id)  # the line (maybe a secret) stays in C#
-        while ($true) {
-            $text = if ($sent) { [MgBridge.HelperCall]::Receive($helper, $id, $PSCmdlet) }
-            if ($null -eq $text) {
-                if ($PSCmdlet.Stopping) { return }  # Ctrl+C: the finally block cancels the request
-                $answered = $true
-                $description = $helper.ExitDescription()
-                if ([object]::ReferenceEquals($state.Helper, $helper)) { $state.Helper = $null }
-                $helper.Dispose()
-                return New-BridgeErrorResponse -Id $id -ErrorId 'HelperExited' -Category 'ResourceUnavailable' -Message (
-                    $description + ' The call did not complete (if it was a create, Graph may ' +
-                    'or may not have received it). The next call starts a new helper and restores ' +
-                    'this session''s settings and connection.')
-            }
-            try {
-                $response = [MgBridge.BridgeJson]::Decode($text)
-            } catch {
-                # A line we cannot read: report it against this call rather than hang.
-                $answered = $true
-                return New-BridgeErrorResponse -Id $id -ErrorId 'ProtocolError' -Category 'ProtocolError' -Message (
-                    "MgBridge could not read the helper's answer: $($_.Exception.InnerException.Message)")
-            }
-            if ($response.PSObject.Properties['event']) {
-                if ($response.event -eq 'prompt') { Write-Host $response.message }
-                continue
-            }
-            $answered = $true
-            return $response
-        }
-    } finally {
-        if ($null -ne $id -and $helper) {
-            $helper.Forget($id)
-            if ($sent -and -not $answered -and [object]::ReferenceEquals($state.Helper, $helper)) {
-                # Stopped (Ctrl+C): cancel the request; its late answer is dropped.
-                $null = $helper.Send('{"v":1,"op":"cancel","args":{"target":' + $id + '}}')
-            }
-        }
-        if ($locked) { [System.Threading.Monitor]::Exit($state.Lock) }
+        $helper = $state.Helper
     }
+
+    $counter = $script:BridgeRequestCounter  # Get-BridgeRequestId, inlined once the counter is known
+    $id = if ($null -ne $counter) { [MgBridge.BridgeRequestId]::Next($counter) } else { Get-BridgeRequestId }
+    # Send, wait (Ctrl+C ends the wait and cancels the request), decode: [MgBridge.HelperCall]
+    # (the line, which may hold a secret, stays in C#). $null when stopped: nothing is output.
+    $response = [MgBridge.HelperCall]::Call($state, $helper, $Message, $id, $PSCmdlet)
+    if ($null -ne $response) { $response }
 }

@@ -13,11 +13,13 @@ function Start-BridgeHelper {
         the process-wide journal of state-changing calls (environments, request context,
         profile, connection) is replayed.
 
-        A helper started at Import-Module (Start-BridgeHelperAtImport) is taken over when
-        it runs the candidate tried here with the same PYTHONPATH: its 'hello' answer is
-        read instead of starting another process; otherwise it is ended. When it runs the
-        interpreter the search would try first ([MgBridge.HelperLauncher]::FirstChoice, worked
-        out again at this call), it is taken over without running the search at all.
+        A helper started at Import-Module (Start-BridgeHelperAtImport) is usually taken over
+        before this runs ([MgBridge.HelperLauncher]::TakeOver, from Send-BridgeSubprocessMessage).
+        Here it is taken over when it runs the candidate tried with the same PYTHONPATH (so
+        after a restart, with a journal to replay): its 'hello' answer is read instead of
+        starting another process; otherwise it is ended. When it runs the interpreter the
+        search would try first ([MgBridge.HelperLauncher]::FirstChoice, worked out again at
+        this call), it is taken over without running the search at all.
     #>
     [CmdletBinding()]
     param([string]$Reason)

@@ -12,15 +12,19 @@ from bridge.protocol._errors import SHIM_ERROR_IDS
 
 ROOT = Path(__file__).resolve().parents[3]
 
-# The shim's own error responses: New-BridgeErrorResponse -ErrorId 'X' -Category 'Y', and the
-# pythonnet transport's literal @{ errorId = 'X'; category = 'Y' }.
-_SHIM_PAIR = re.compile(r"-ErrorId '(\w+)' -Category '(\w+)'|errorId = '(\w+)'; category = '(\w+)'")
+# The shim's own error responses: BridgeResponse.Error(id, "X", "Y") in C# and
+# [MgBridge.BridgeResponse]::Error($id, 'X', 'Y') in PowerShell, and the pythonnet
+# transport's literal @{ errorId = 'X'; category = 'Y' }.
+_SHIM_PAIR = re.compile(r"""BridgeResponse\]?(?:\.|::)Error\([^,]+, ['"](\w+)['"], ['"](\w+)['"]"""
+                        r"|errorId = '(\w+)'; category = '(\w+)'")
 
 
 def _shim_pairs() -> set[tuple[str, str]]:
     pairs = set()
-    for script in (ROOT / "psmodule").rglob("*.ps1"):
-        for m in _SHIM_PAIR.finditer(script.read_text(encoding="utf-8")):
+    for source in (ROOT / "psmodule").rglob("*"):
+        if source.suffix not in (".ps1", ".cs"):
+            continue
+        for m in _SHIM_PAIR.finditer(source.read_text(encoding="utf-8")):
             pairs.add((m.group(1) or m.group(3), m.group(2) or m.group(4)))
     return pairs
 
