@@ -148,5 +148,8 @@ $script:BridgeCacheProblem = $null
 $script:BridgeCache = Get-BridgeCacheDirectory
 $script:BridgeStamp = Get-BridgeSourceStamp
 Import-BridgeAssembly
+# Python starts now, in the background, before the functions are read (docs/performance.md,
+# cold start): the release build's loader does the same.
+[MgBridge.HelperLauncher]::StartAtImport([MgBridge.HelperLauncher]::SharedState(), $script:ModuleRoot, $script:BridgeRelease, $Transport)
 foreach ($file in Get-BridgeScriptBundle -Name Functions -Folders 'Private', 'subprocess', 'generated', 'Public') { . $file }
 Initialize-BridgeModule -Transport $Transport

@@ -5,8 +5,8 @@ function Initialize-BridgeModule {
     .DESCRIPTION
         Run once by the loader (MgBridge.psm1, in a checkout or the release build) after
         the types and functions are in place. Nothing here starts Python or reads the
-        file system itself: import stays cheap. It only starts, in the background, what the
-        first call will need (the helper process, the codec's JIT).
+        file system itself: import stays cheap. It only starts, in the background, the
+        codec's JIT for the first call (the loader has started the helper process already).
     .PARAMETER Transport
         Import-Module MgBridge -ArgumentList <transport>: 'auto', 'pythonnet' or 'subprocess'.
     #>
@@ -48,9 +48,8 @@ function Initialize-BridgeModule {
     # using it (and a re-import picks it up again). It exits on its own when its stdin
     # closes, that is when pwsh exits.
 
-    # Work for the first call, started now in the background so that it overlaps the rest of
-    # the session until then: the subprocess helper (Start-BridgeHelperAtImport) and the JIT
-    # of the message codec.
-    Start-BridgeHelperAtImport
+    # Work for the first call, started in the background so that it overlaps the rest of the
+    # session until then: the JIT of the message codec, here; the subprocess helper, by the
+    # loader as soon as the types are loaded ([MgBridge.HelperLauncher]::StartAtImport).
     [MgBridge.BridgeJson]::PrepareInBackground()
 }

@@ -113,8 +113,13 @@ namespace MgBridge
         }
 
         /// <summary>
-        /// Start the helper and send it 'hello' without waiting, when this module instance
-        /// uses the subprocess transport and the process has no helper yet. Only the cheap,
+        /// At Import-Module, called by the loader as soon as this assembly is loaded (before the
+        /// functions are read): start the helper and send it 'hello' without waiting, when this
+        /// module instance uses the subprocess transport and the process has no helper yet, so
+        /// Python starts and imports the core on the other core while PowerShell finishes the
+        /// import and runs the script's first lines. Another runspace already starting one wins.
+        /// This is a guess, checked at the first call (TakeOver, else Start-BridgeHelper ends
+        /// it). Only the cheap,
         /// explicit interpreter choices of Find-BridgePython are tried ($env:MGBRIDGE_PYTHON,
         /// the interpreter recorded at install, $env:VIRTUAL_ENV, the checkout's .venv; the
         /// first that is set decides); a PATH search costs more than it saves. Never throws.

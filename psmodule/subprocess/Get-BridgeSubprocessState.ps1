@@ -16,7 +16,7 @@ function Get-BridgeSubprocessState {
                    replayed (Send-BridgeSubprocessMessage); calls themselves run concurrently,
                    multiplexed by request id. Not the initialization lock below.
           Starting true while a helper is being started (other calls then wait on Lock)
-          Early    the helper started at import and its settings (Start-BridgeHelper -Background),
+          Early    the helper started at import and its settings ([MgBridge.HelperLauncher]::StartAtImport),
                    until the first call takes it over
         Created once, under the process-wide initialization lock ([MgBridge.HelperLauncher]::SharedState);
         cached in this module instance.

@@ -13,7 +13,7 @@ function Start-BridgeHelper {
         the process-wide journal of state-changing calls (environments, request context,
         profile, connection) is replayed.
 
-        A helper started at Import-Module (Start-BridgeHelperAtImport) is usually taken over
+        A helper started at Import-Module ([MgBridge.HelperLauncher]::StartAtImport) is usually taken over
         before this runs ([MgBridge.HelperLauncher]::TakeOver, from Send-BridgeSubprocessMessage).
         Here it is taken over when it runs the candidate tried with the same PYTHONPATH (so
         after a restart, with a journal to replay): its 'hello' answer is read instead of

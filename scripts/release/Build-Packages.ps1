@@ -110,6 +110,8 @@ Set-StrictMode -Version 3.0
 `$script:BridgeRelease = `$true
 # Loading the same path again (Import-Module -Force) returns the loaded assembly.
 [void][System.Reflection.Assembly]::LoadFrom([System.IO.Path]::Combine(`$PSScriptRoot, 'bin', 'MgBridge.Models.dll'))
+# Python starts now, in the background, before the functions are read.
+[MgBridge.HelperLauncher]::StartAtImport([MgBridge.HelperLauncher]::SharedState(), `$script:ModuleRoot, `$script:BridgeRelease, `$Transport)
 
 $(Join-ScriptFile -Folders 'Private', 'subprocess', 'generated', 'Public')
 Initialize-BridgeModule -Transport `$Transport
