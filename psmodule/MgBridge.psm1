@@ -43,17 +43,18 @@ function Get-BridgeSourceStamp {
     # count, total size, total path length and newest modification time of the files
     # under psmodule/, and the PowerShell version. Any edit changes it, and so does a move
     # to another folder (a rename keeps a file's time). Computed once per import, in one
-    # loop, because each distinct .NET call costs PowerShell milliseconds to bind the
-    # first time (hashing the contents cost ~70 ms here).
+    # loop over FileInfo objects, because each distinct .NET call costs PowerShell
+    # milliseconds to bind the first time (hashing the contents cost ~70 ms here; a FileInfo
+    # made per path, ~12 ms more than these).
     [long]$length = 0
     [long]$names = 0
     [long]$newest = 0
-    $files = [System.IO.Directory]::GetFiles($script:ModuleRoot, '*', [System.IO.SearchOption]::AllDirectories)
-    foreach ($file in $files) {
-        $info = [System.IO.FileInfo]::new($file)
+    $files = [System.IO.DirectoryInfo]::new($script:ModuleRoot).GetFiles('*', [System.IO.SearchOption]::AllDirectories)
+    foreach ($info in $files) {
         $length += $info.Length
-        $names += $file.Length
-        if ($info.LastWriteTimeUtc.Ticks -gt $newest) { $newest = $info.LastWriteTimeUtc.Ticks }
+        $names += $info.FullName.Length
+        $ticks = $info.LastWriteTimeUtc.Ticks
+        if ($ticks -gt $newest) { $newest = $ticks }
     }
     $names -= $files.Count * $script:ModuleRoot.Length  # relative paths: the key does not depend on where psmodule/ is
     '{0:x}-{1:x}-{2:x}-{3:x}-{4}' -f $files.Count, $length, $names, $newest, $PSVersionTable.PSVersion
