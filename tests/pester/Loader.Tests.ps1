@@ -137,13 +137,14 @@ $null = New-MgApplicationSynchronizationJob -ApplicationId a -TemplateId t -What
         $text | Should -Match 'early-exited=False'
         $text | Should -Match 'helpers=1'
     }
-    It 'says so with -Verbose, as the search''s start does: pid, interpreter, where it came from, Python, protocol' {
+    It 'says so with -Verbose, as the search''s start does (pid, interpreter, where it came from, Python, protocol), after the transport' {
         $script = "Import-Module '$Manifest'; $EarlyPid; " +
             'New-MgApplicationSynchronizationJob -ApplicationId a -TemplateId t -WhatIf -Verbose 4>&1 | ForEach-Object { "VERBOSE-SEEN: $_" }'
         $text = Invoke-Child $script @{ MGBRIDGE_PYTHON = $Python; MGBRIDGE_TRANSPORT = $null }
         $text -match 'early=(\d+)' | Should -BeTrue -Because $text
         $text | Should -Match ('VERBOSE-SEEN: MgBridge: started the Python helper \(pid ' + $Matches[1] + ', ' +
             [regex]::Escape($Python) + ' from \$env:MGBRIDGE_PYTHON, Python 3\.\d+\.\d+, protocol 1\)')
+        $text | Should -Match "VERBOSE-SEEN: MgBridge: transport subprocess \(setting 'auto'\)"
     }
     It 'is ended when the settings changed before the first call, which runs the new interpreter' {
         $other = '/usr/bin/python3'
