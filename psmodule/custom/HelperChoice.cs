@@ -8,7 +8,7 @@ namespace MgBridge
     /// as Find-BridgePython's candidate, and the Key (interpreter and PYTHONPATH) a helper
     /// started for it has.
     /// </summary>
-    public sealed class HelperChoice
+    internal sealed class HelperChoice
     {
         internal HelperChoice(string path, string source, string key)
         {

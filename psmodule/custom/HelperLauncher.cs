@@ -189,12 +189,11 @@ namespace MgBridge
         /// <summary>
         /// At the first call, with the state's lock held: take over the helper started at import
         /// when it runs the interpreter the search would try first (FirstChoice, worked out again
-        /// now) with the same PYTHONPATH, and has answered 'hello' with protocol version 1. True
-        /// when <c>state["Helper"]</c> is now that helper (a -Verbose line says so). False leaves
-        /// the start to Start-BridgeHelper: when no helper was started at import, when it was
-        /// started for other settings (it stays in <c>state["Early"]</c> for Start-BridgeHelper
-        /// to end), when it failed (it is ended here; the search tries its interpreter again and
-        /// reports why), and when the journal holds calls to replay.
+        /// now) with the same PYTHONPATH, and it answers 'hello' as Greet requires. True when
+        /// <c>state["Helper"]</c> is now that helper. False leaves the start to Start-BridgeHelper:
+        /// when no helper was started at import, when it was started for other settings (it
+        /// stays in <c>state["Early"]</c> for Start-BridgeHelper to end), and when it failed (it
+        /// is ended here; the search tries its interpreter again and reports why).
         /// </summary>
         /// <param name="state">The process-wide state (Get-BridgeSubprocessState).</param>
         /// <param name="moduleRoot">The module's folder ($PSScriptRoot of the loader).</param>
@@ -202,8 +201,7 @@ namespace MgBridge
         /// <param name="cmdlet">The calling command, for the -Verbose line; or null.</param>
         public static bool TakeOver(IDictionary state, string moduleRoot, bool release, Cmdlet cmdlet)
         {
-            if (!(state["Early"] is EarlyHelper early) ||
-                (state["Journal"] is ICollection journal && journal.Count > 0))
+            if (!(state["Early"] is EarlyHelper early))
             {
                 return false;
             }
@@ -218,7 +216,30 @@ namespace MgBridge
             {
                 return false;
             }
-            PSObject hello = null;
+            if (Greet(state, helper, first.Path, first.Source, cmdlet) != null)
+            {
+                helper.Kill();
+                helper.Dispose();
+                return false;
+            }
+            return true;
+        }
+
+        /// <summary>
+        /// Wait (at most 60 s) for a new helper's answer to the 'hello' sent as request 0, and
+        /// keep the helper when it speaks protocol version 1: it becomes <c>state["Helper"]</c>,
+        /// <c>state["Info"]</c> describes it, and a -Verbose line says so. Returns null then; else
+        /// why not (for the "found no Python" message), and the caller ends the helper.
+        /// </summary>
+        /// <param name="state">The process-wide state (Get-BridgeSubprocessState).</param>
+        /// <param name="helper">The helper, 'hello' sent.</param>
+        /// <param name="python">Its interpreter.</param>
+        /// <param name="source">Where that interpreter came from, in Find-BridgePython's words.</param>
+        /// <param name="cmdlet">The calling command, for the -Verbose line; or null.</param>
+        public static string Greet(IDictionary state, HelperProcess helper, string python, string source, Cmdlet cmdlet)
+        {
+            PSObject result;
+            object protocol;
             try
             {
                 string line = null;
@@ -228,35 +249,41 @@ namespace MgBridge
                     line = helper.Receive(0, 50);
                 }
                 helper.Forget(0);
-                hello = line == null ? null : BridgeJson.Decode(line) as PSObject;
+                if (line == null)
+                {
+                    return helper.Ended(0) ? "the helper exited at start" : "no answer to 'hello' within 60 seconds";
+                }
+                var hello = (PSObject)BridgeJson.Decode(line);
+                if (!(hello.Properties["ok"]?.Value is bool ok && ok))
+                {
+                    return (hello.Properties["error"]?.Value as PSObject)?.Properties["message"]?.Value as string
+                        ?? "its answer to 'hello' was not ok";
+                }
+                result = (PSObject)hello.Properties["result"].Value;
+                protocol = result.Properties["protocol"]?.Value;
             }
-            catch (Exception)
+            catch (Exception e)  // any line that is not a hello answer
             {
-                hello = null;
+                return "its answer to 'hello' could not be read: " + e.Message;
             }
-            PSObject result = hello?.Properties["ok"]?.Value is bool ok && ok
-                ? hello.Properties["result"]?.Value as PSObject : null;
-            object protocol = result?.Properties["protocol"]?.Value;
-            if (protocol == null || !(protocol is int || protocol is long) || System.Convert.ToInt64(protocol) != 1)
+            if (!(protocol is int || protocol is long) || System.Convert.ToInt64(protocol) != 1)
             {
-                helper.Kill();
-                helper.Dispose();
-                return false;
+                return $"it speaks protocol version {protocol}; this module speaks 1";
             }
-            object python = result.Properties["python"]?.Value;
+            object version = result.Properties["python"]?.Value;
             var info = new PSObject();
             info.Properties.Add(new PSNoteProperty("Pid", helper.Id));
-            info.Properties.Add(new PSNoteProperty("Python", first.Path));
-            info.Properties.Add(new PSNoteProperty("Source", first.Source));
-            info.Properties.Add(new PSNoteProperty("PythonVersion", python));
+            info.Properties.Add(new PSNoteProperty("Python", python));
+            info.Properties.Add(new PSNoteProperty("Source", source));
+            info.Properties.Add(new PSNoteProperty("PythonVersion", version));
             info.Properties.Add(new PSNoteProperty("Package", result.Properties["package"]?.Value));
             info.Properties.Add(new PSNoteProperty("Protocol", protocol));
             state["Helper"] = helper;
             state["Info"] = info;
             cmdlet?.WriteVerbose(string.Format(CultureInfo.InvariantCulture,
                 "MgBridge: started the Python helper (pid {0}, {1} from {2}, Python {3}, protocol {4})",
-                helper.Id, first.Path, first.Source, python, protocol));
-            return true;
+                helper.Id, python, source, version, protocol));
+            return null;
         }
 
         /// <summary>
@@ -268,7 +295,7 @@ namespace MgBridge
         /// </summary>
         /// <param name="moduleRoot">The module's folder ($PSScriptRoot of the loader).</param>
         /// <param name="release">True for the release build (never looks outside its folder).</param>
-        public static HelperChoice FirstChoice(string moduleRoot, bool release)
+        private static HelperChoice FirstChoice(string moduleRoot, bool release)
         {
             return FirstChoice(moduleRoot, release ? null : RepositoryRoot(moduleRoot));
         }

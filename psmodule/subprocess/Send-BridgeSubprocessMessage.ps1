@@ -53,6 +53,8 @@ function Send-BridgeSubprocessMessage {
                         }
                         if (-not [MgBridge.HelperLauncher]::TakeOver($state, $script:ModuleRoot, $script:BridgeRelease, $PSCmdlet)) {
                             Start-BridgeHelper  # no helper from import that fits: search and start one
+                        } elseif ($state.Journal.Count) {
+                            Restore-BridgeSession  # a helper had died before this runspace imported the module
                         }
                     }
                 } finally {

@@ -42,34 +42,67 @@ Describe 'Helper process lifetime (subprocess)' -Tag 'subprocess' -ForEach @(if 
         Get-HelperPid | Should -Not -Be $old
         (Get-MgContext).Environment | Should -Be 'Emu'
     }
-    It 'reports a helper killed during a call with a clear error, then recovers' {
-        Set-EmulatorFaults @(@{ route = 'jobs.create'; kind = 'latency'; seconds = 30; count = 1 })
-        $tag = "killed-$([guid]::NewGuid().ToString('N'))"
-        $killer = [powershell]::Create()
-        try {
-            # Kill the helper once the emulator holds its create (a handshake, not a delay).
-            $victim = Get-HelperPid
-            $null = $killer.AddScript({
-                    param($admin, $tag, $victim)
-                    $deadline = [datetime]::UtcNow.AddSeconds(120)
-                    while ([datetime]::UtcNow -lt $deadline) {
-                        $log = @(Invoke-RestMethod -Uri "$admin/requests" -SkipCertificateCheck | ForEach-Object { $_ })
-                        if (@($log | Where-Object { $_.route -eq 'jobs.create' -and $_.body.templateId -eq $tag }).Count) { break }
-                        Start-Sleep -Milliseconds 20
-                    }
-                    Stop-Process -Id $victim -Force
-                }).AddArgument($Info.admin_url).AddArgument($tag).AddArgument($victim)
-            $handle = $killer.BeginInvoke()
-            New-MgApplicationSynchronizationJob -ApplicationId $AppId -TemplateId $tag -ErrorVariable ev -ErrorAction SilentlyContinue
-            Test-TestPostAnswered $tag | Should -BeFalse  # the call ended before Graph answered
-            $ev[0].FullyQualifiedErrorId | Should -BeLike 'HelperExited,*'
-            $ev[0].Exception.Message | Should -Match 'exited unexpectedly.*next call starts a new helper'
-            $killer.EndInvoke($handle)
-        } finally {
-            Clear-EmulatorFaults
-            $killer.Dispose()
+    BeforeAll {
+        function Invoke-TestCreateKillingHelper([string]$Tag) {
+            # A create the helper is killed during: once the emulator holds it (a handshake, not
+            # a delay). Returns the create's errors; the create never got Graph's answer.
+            Set-EmulatorFaults @(@{ route = 'jobs.create'; kind = 'latency'; seconds = 30; count = 1 })
+            $killer = [powershell]::Create()
+            try {
+                $victim = Get-HelperPid
+                $null = $killer.AddScript({
+                        param($admin, $tag, $victim)
+                        $deadline = [datetime]::UtcNow.AddSeconds(120)
+                        while ([datetime]::UtcNow -lt $deadline) {
+                            $log = @(Invoke-RestMethod -Uri "$admin/requests" -SkipCertificateCheck | ForEach-Object { $_ })
+                            if (@($log | Where-Object { $_.route -eq 'jobs.create' -and $_.body.templateId -eq $tag }).Count) { break }
+                            Start-Sleep -Milliseconds 20
+                        }
+                        Stop-Process -Id $victim -Force
+                    }).AddArgument($Info.admin_url).AddArgument($Tag).AddArgument($victim)
+                $handle = $killer.BeginInvoke()
+                New-MgApplicationSynchronizationJob -ApplicationId $AppId -TemplateId $Tag -ErrorVariable ev -ErrorAction SilentlyContinue
+                $killer.EndInvoke($handle)
+                , $ev
+            } finally {
+                Clear-EmulatorFaults
+                $killer.Dispose()
+            }
         }
+    }
+    It 'reports a helper killed during a call with a clear error, then recovers' {
+        $tag = "killed-$([guid]::NewGuid().ToString('N'))"
+        $ev = Invoke-TestCreateKillingHelper $tag
+        Test-TestPostAnswered $tag | Should -BeFalse  # the call ended before Graph answered
+        $ev[0].FullyQualifiedErrorId | Should -BeLike 'HelperExited,*'
+        $ev[0].Exception.Message | Should -Match 'exited unexpectedly.*next call starts a new helper'
         (New-MgApplicationSynchronizationJob -ApplicationId $AppId -TemplateId 'recovered' -WarningAction SilentlyContinue).TemplateId | Should -Be 'recovered'
+    }
+    It 'after a helper died in a call, a runspace''s import starts the next one, whose first call restores the session' {
+        $ev = Invoke-TestCreateKillingHelper "killed-$([guid]::NewGuid().ToString('N'))"
+        $ev[0].FullyQualifiedErrorId | Should -BeLike 'HelperExited,*'
+        $ps = [powershell]::Create()
+        try {
+            $null = $ps.AddScript({
+                    param($manifest, $appId)
+                    Import-Module $manifest
+                    $early = & (Get-Module MgBridge) { (Get-BridgeSubprocessState)['Early'] }
+                    $job = New-MgApplicationSynchronizationJob -ApplicationId $appId -TemplateId 'restored-by-import'
+                    [pscustomobject]@{
+                        Early = if ($early -and $early.Helper) { $early.Helper.Id }
+                        Serving = & (Get-Module MgBridge) { (Get-BridgeSubprocessState).Info.Pid }
+                        TemplateId = $job.TemplateId; Environment = (Get-MgContext).Environment
+                    }
+                }).AddArgument((Join-Path (Get-TestRepository) 'psmodule/MgBridge.psd1')).AddArgument($AppId)
+            $result = $ps.Invoke()
+            @($ps.Streams.Error) | Should -BeNullOrEmpty
+            $result.Early | Should -Not -BeNullOrEmpty  # the import started a helper in the background
+            $result.Serving | Should -Be $result.Early  # ... which the first call took over
+            $result.TemplateId | Should -Be 'restored-by-import'  # signed in again: the journal was replayed
+            $result.Environment | Should -Be 'Emu'
+        } finally {
+            $ps.Dispose()
+        }
     }
 }
 
