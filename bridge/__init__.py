@@ -24,31 +24,92 @@ Typed to the leaves (``bridge.models``); errors are one tree under :class:`Bridg
 """
 
 from . import _lean_imports  # noqa: F401  (first: before anything imports httpx)
-from ._api import BindingWarning, OutcomeWarning
+import importlib as _importlib
 import logging as _logging
-from typing import Any as _Any
+from typing import TYPE_CHECKING as _TYPE_CHECKING, Any as _Any
 
-from ._auth import connect, disconnect, get_connection, get_context
-from ._connection import Connection
-from ._context import AuthType, Context, ContextScope, TokenCredentialType
-from ._sign_in import ClientSecretPair
-from ._tokens import AccessToken, TokenProvider
-from ._credentials import AccessTokenLike, AsyncTokenCredential, TokenCredential
-from ._client import GraphClient, get_default_client
-from ._settings import (RequestContext, get_profile, get_request_context, reset_request_context,
-                        select_profile, set_request_context)
-from ._environments import GraphEnvironment, add_environment, get_environment, remove_environment
-from ._retry import RetryPolicy
-from ._http_log import capture_http_debug
-from ._response import GraphResponse
-from ._binding import UNSET, bind
-from ._exceptions import (AuthenticationError, BindingError, BridgeError, GraphError,
-                          NetworkError, ParameterSetError, ProtocolError, RetryExhaustedError,
-                          SpecError, BridgeTimeoutError, TimeoutError_, TransportError)
-from ._generated.api import new_application_synchronization_job
-from ._generated.models import SynchronizationJob
-from ._models import GraphModel
-from ._request import GraphRequest
+# The public names are imported on first use (PEP 562): ``import bridge`` stays cheap, and the
+# subprocess helper (``python -m bridge.protocol``, which imports this package first) answers
+# 'hello' before httpx and msal are loaded, which it then does on a thread while PowerShell
+# prepares its first call (docs/performance.md, cold start). Where each name lives; the block
+# below says the same to type checkers (tests/python/test_package.py keeps them equal).
+_EXPORTS = {
+    "BindingWarning": "_api",
+    "OutcomeWarning": "_api",
+    "connect": "_auth",
+    "disconnect": "_auth",
+    "get_connection": "_auth",
+    "get_context": "_auth",
+    "Connection": "_connection",
+    "AuthType": "_context",
+    "Context": "_context",
+    "ContextScope": "_context",
+    "TokenCredentialType": "_context",
+    "ClientSecretPair": "_sign_in",
+    "AccessToken": "_tokens",
+    "TokenProvider": "_tokens",
+    "AccessTokenLike": "_credentials",
+    "AsyncTokenCredential": "_credentials",
+    "TokenCredential": "_credentials",
+    "GraphClient": "_client",
+    "get_default_client": "_client",
+    "RequestContext": "_settings",
+    "get_profile": "_settings",
+    "get_request_context": "_settings",
+    "reset_request_context": "_settings",
+    "select_profile": "_settings",
+    "set_request_context": "_settings",
+    "GraphEnvironment": "_environments",
+    "add_environment": "_environments",
+    "get_environment": "_environments",
+    "remove_environment": "_environments",
+    "RetryPolicy": "_retry",
+    "capture_http_debug": "_http_log",
+    "GraphResponse": "_response",
+    "UNSET": "_binding",
+    "bind": "_binding",
+    "AuthenticationError": "_exceptions",
+    "BindingError": "_exceptions",
+    "BridgeError": "_exceptions",
+    "GraphError": "_exceptions",
+    "NetworkError": "_exceptions",
+    "ParameterSetError": "_exceptions",
+    "ProtocolError": "_exceptions",
+    "RetryExhaustedError": "_exceptions",
+    "SpecError": "_exceptions",
+    "BridgeTimeoutError": "_exceptions",
+    "TimeoutError_": "_exceptions",
+    "TransportError": "_exceptions",
+    "new_application_synchronization_job": "_generated.api",
+    "SynchronizationJob": "_generated.models",
+    "GraphModel": "_models",
+    "GraphRequest": "_request",
+}
+
+if _TYPE_CHECKING:
+    from ._api import BindingWarning, OutcomeWarning
+
+    from ._auth import connect, disconnect, get_connection, get_context
+    from ._connection import Connection
+    from ._context import AuthType, Context, ContextScope, TokenCredentialType
+    from ._sign_in import ClientSecretPair
+    from ._tokens import AccessToken, TokenProvider
+    from ._credentials import AccessTokenLike, AsyncTokenCredential, TokenCredential
+    from ._client import GraphClient, get_default_client
+    from ._settings import (RequestContext, get_profile, get_request_context, reset_request_context,
+                            select_profile, set_request_context)
+    from ._environments import GraphEnvironment, add_environment, get_environment, remove_environment
+    from ._retry import RetryPolicy
+    from ._http_log import capture_http_debug
+    from ._response import GraphResponse
+    from ._binding import UNSET, bind
+    from ._exceptions import (AuthenticationError, BindingError, BridgeError, GraphError,
+                              NetworkError, ParameterSetError, ProtocolError, RetryExhaustedError,
+                              SpecError, BridgeTimeoutError, TimeoutError_, TransportError)
+    from ._generated.api import new_application_synchronization_job
+    from ._generated.models import SynchronizationJob
+    from ._models import GraphModel
+    from ._request import GraphRequest
 
 from ._version import __version__
 
@@ -111,6 +172,11 @@ _logging.getLogger("bridge").addHandler(_logging.NullHandler())
 
 
 def __getattr__(name: str) -> _Any:
+    module = _EXPORTS.get(name)
+    if module is not None:
+        value = getattr(_importlib.import_module(f".{module}", __name__), name)
+        globals()[name] = value  # later lookups are plain attribute reads
+        return value
     # Old names kept working, with a warning, so existing scripts do not break.
     if name == "ClientSecretCredential":
         import warnings
@@ -118,5 +184,9 @@ def __getattr__(name: str) -> _Any:
                       "is azure-identity's credential class, which has another signature; pass "
                       "such credentials as connect(credential=...))",
                       DeprecationWarning, stacklevel=2)
-        return ClientSecretPair
+        return __getattr__("ClientSecretPair")
     raise AttributeError(f"module 'bridge' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -20,6 +20,7 @@ from bridge._caller import powershell_caller
 from bridge._exceptions import BindingError, ProtocolError
 from bridge._version import __version__
 
+from . import _warmup
 from ._codec import decode_value
 from ._errors import VersionMismatch, error_to_dict
 
@@ -48,10 +49,10 @@ SESSION_VARIABLES = ("AZURE_CLIENT_ID", "AZURE_TENANT_ID", "AZURE_CLIENT_SECRET"
 # --------------------------------------------------------------------------- ops
 
 def _op_hello(args: Mapping[str, Any], ctx: "_Call") -> Any:
-    # Import the whole core now: a missing dependency (httpx, msal) should fail the
-    # shim's interpreter probe, not the first real call.
-    import bridge._api  # noqa: F401
-    import bridge._client  # noqa: F401
+    # A missing dependency (httpx, msal) fails the shim's interpreter probe here, not the first
+    # real call; the core itself is imported on a thread from now on (_warmup).
+    _warmup.check_dependencies()
+    _warmup.start()
     module = args.get("module")
     if module is not None and str(module) != __version__:
         raise VersionMismatch(str(module), __version__, sys.executable)
@@ -307,6 +308,7 @@ def dispatch(message: Mapping[str, Any], emit: Optional[Emit] = None) -> dict[st
         return protocol_error(message_id, "'args' must be an object")
     call = _Call(emit)
     debug: list[str] = []
+    _warmup.wait(op)
     try:
         with powershell_caller():  # messages name Connect-MgGraph, not bridge.connect(...)
             if message.get("debug"):

@@ -38,14 +38,34 @@ function Invoke-BridgeCore {
             Switch-BridgeTransport -Reason $_.Exception.Message
         }
     }
+    $state = $script:BridgeSubprocessState
+    $counter = $script:BridgeRequestCounter
     if (-not $script:BridgeCoreChecked['subprocess']) {
-        $mismatch = Test-BridgeCoreVersion -Transport subprocess
-        if ($mismatch) { return $mismatch }
+        # This module instance's first call: the take-over and the version check in one C#
+        # call; PowerShell's path (Test-BridgeCoreVersion) when a helper must be started.
+        if ($null -eq $state) { $state = $script:BridgeSubprocessState = [MgBridge.HelperLauncher]::SharedState() }
+        if ($null -eq $counter) { $counter = $script:BridgeRequestCounter = [MgBridge.BridgeRequestId]::Counter() }
+        $early = $state['Early']
+        if ($early -and -not $script:BridgeFormatDataLoaded -and -not $early.Ready) {
+            # While the helper started at import is still starting Python, this thread would
+            # only wait: load the format data meanwhile (a failure is left for the first
+            # output to report).
+            try { Import-BridgeFormatData } catch { $script:BridgeFormatDataLoaded = $false }
+        }
+        $first = [MgBridge.HelperLauncher]::FirstCall($state, $script:ModuleRoot, $script:BridgeRelease, (Get-BridgeModuleVersion), $PSCmdlet)
+        if ($first -is [bool]) {
+            if ($first) {
+                $script:BridgeCoreChecked['subprocess'] = $true
+            } else {
+                $mismatch = Test-BridgeCoreVersion -Transport subprocess
+                if ($mismatch) { return $mismatch }
+            }
+        } elseif ($null -ne $first) {
+            return $first
+        }
     }
     # Hot path: the helper is up, so straight to the call runner (C#); a function layer costs a
     # call ~0.2 ms. Send-BridgeSubprocessMessage starts (or restarts) the helper first.
-    $state = $script:BridgeSubprocessState
-    $counter = $script:BridgeRequestCounter
     if ($null -ne $state -and $null -ne $counter -and ($helper = $state.Helper) -and -not $state['Starting'] -and -not $helper.HasExited) {
         return [MgBridge.HelperCall]::Call($state, $helper, $Message, [MgBridge.BridgeRequestId]::Next($counter), $PSCmdlet)
     }

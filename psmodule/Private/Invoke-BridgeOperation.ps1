@@ -6,7 +6,8 @@ function Invoke-BridgeOperation {
         For the Microsoft.Graph.Authentication-style commands: an error from the core is
         raised as a terminating error of the calling command (as the SDK's do), with the
         errorId and category of the core's error table. With -Journal, a successful
-        state-changing call is remembered for replay after a helper restart.
+        state-changing call is remembered for replay after a helper restart
+        ([MgBridge.BridgeJournal]::Add).
     #>
     param(
         [Parameter(Mandatory)][System.Management.Automation.PSCmdlet]$Cmdlet,
@@ -22,6 +23,6 @@ function Invoke-BridgeOperation {
     if (-not $response.ok) {
         $Cmdlet.ThrowTerminatingError((ConvertTo-BridgeErrorRecord -ErrorInfo $response.error))
     }
-    if ($Journal) { Add-BridgeJournalEntry -Op $Op -Arguments $Arguments -Interactive:$Interactive }
+    if ($Journal) { [MgBridge.BridgeJournal]::Add([MgBridge.HelperLauncher]::SharedState(), $Op, $Arguments, [bool]$Interactive) }
     $response.result
 }

@@ -6,7 +6,8 @@ function Test-BridgeCoreVersion {
         Sends 'hello' with this module's version ('module'); the core refuses a different
         one with errorId VersionMismatch, a message naming both versions and the command
         that fixes it. A core that answers without checking (older than this check) is
-        compared here. Returns nothing when they match, else that error response, which
+        compared by [MgBridge.HelperLauncher]::CheckHello, which also judges the first
+        call's check ([MgBridge.HelperLauncher]::FirstCall). Returns nothing when they match, else that error response, which
         each command turns into its ErrorRecord. The check is repeated on the next call
         until it passes.
     #>
@@ -14,16 +15,10 @@ function Test-BridgeCoreVersion {
     $version = Get-BridgeModuleVersion
     $hello = @{ op = 'hello'; args = @{ module = $version } }
     $response = if ($Transport -eq 'pythonnet') { Send-BridgePythonNetMessage -Message $hello } else { Send-BridgeSubprocessMessage -Message $hello }
-    if ($response.ok -and [string]$response.result.package -ne $version) {
-        $python = [string]$response.result.executable
-        return [MgBridge.BridgeResponse]::Error($response.id, 'VersionMismatch', 'NotInstalled', (
-            "The MgBridge module $version met the Python core mgbridge $($response.result.package) " +
-            "($python); they must be the same version. Fix: & '$python' -m pip install mgbridge==$version"))
-    }
-    if (-not $response.ok) {
-        if ($response.error.errorId -eq 'VersionMismatch') { return $response }
-        # Any other failure of 'hello' is the transport's to report on the real call.
+    $verdict = [MgBridge.HelperLauncher]::CheckHello($response, $version)
+    if ($verdict -is [bool]) {
+        $script:BridgeCoreChecked[$Transport] = $true
         return
     }
-    $script:BridgeCoreChecked[$Transport] = $true
+    $verdict
 }

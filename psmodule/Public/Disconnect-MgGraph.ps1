@@ -15,6 +15,6 @@ function Disconnect-MgGraph {
     [OutputType([pscustomobject])]
     param()
     $result = Invoke-BridgeOperation -Cmdlet $PSCmdlet -Op 'disconnect'
-    Add-BridgeJournalEntry -Op 'disconnect' -Arguments @{}
+    [MgBridge.BridgeJournal]::Add([MgBridge.HelperLauncher]::SharedState(), 'disconnect', @{}, $false)
     if ($result.context) { ConvertTo-BridgeContext $result.context }
 }

@@ -18,5 +18,5 @@ function Get-MgEnvironment {
     $arguments = [ordered]@{ action = 'get' }
     if ($Name) { $arguments.name = $Name }
     $result = Invoke-BridgeOperation -Cmdlet $PSCmdlet -Op 'environments' -Arguments $arguments
-    $result.environments | ForEach-Object { ConvertTo-BridgeEnvironment $_ }
+    foreach ($environment in $result.environments) { ConvertTo-BridgeEnvironment $environment }
 }

@@ -1,6 +1,7 @@
 // Hand-written (Modifiable; see README.md): request ids unique in the process (both transports).
 namespace MgBridge
 {
+    using System;
     using System.Threading;
 
     /// <summary>Process-wide request ids: atomic increments of a counter kept in AppDomain data.</summary>
@@ -11,6 +12,31 @@ namespace MgBridge
     /// </remarks>
     public static class BridgeRequestId
     {
+        private const string CounterName = "MgBridge.RequestCounter";
+
+        /// <summary>
+        /// The process's counter, created once under the process-wide initialization lock
+        /// (the interned string HelperLauncher.SharedState also locks).
+        /// </summary>
+        public static long[] Counter()
+        {
+            if (AppDomain.CurrentDomain.GetData(CounterName) is long[] counter)
+            {
+                return counter;
+            }
+            lock (string.Intern("MgBridge.Subprocess.InitializationLock"))
+            {
+                counter = AppDomain.CurrentDomain.GetData(CounterName) as long[];
+                if (counter == null)
+                {
+                    counter = new long[1];
+                    AppDomain.CurrentDomain.SetData(CounterName, counter);
+                }
+                return counter;
+            }
+        }
+
+        /// <summary>The next id of <paramref name="counter"/> (Counter()).</summary>
         public static long Next(long[] counter)
         {
             return Interlocked.Increment(ref counter[0]);

@@ -226,6 +226,93 @@ namespace MgBridge
         }
 
         /// <summary>
+        /// A module instance's first subprocess call, in C# because at a session's first call
+        /// each PowerShell step pays its first-time cost (the functions doing this took
+        /// 60-80 ms more than this one call; docs/performance.md). With the state's lock held:
+        /// when there is no helper yet and nothing to replay, take over the helper started at
+        /// import (TakeOver); then check that the helper's core is this module's version
+        /// (CheckHello). Returns true when the helper is up and of this version; null when it is
+        /// up but the check could not be made (Ctrl+C, a failed hello: the next call checks
+        /// again); the VersionMismatch response; or false when PowerShell's path must do it
+        /// (Send-BridgeSubprocessMessage: no helper from import fits, a helper died and the
+        /// journal is to be replayed, or a helper is being started on this thread).
+        /// </summary>
+        /// <param name="state">The process-wide state (Get-BridgeSubprocessState).</param>
+        /// <param name="moduleRoot">The module's folder ($PSScriptRoot of the loader).</param>
+        /// <param name="release">True for the release build.</param>
+        /// <param name="moduleVersion">This module's version (Get-BridgeModuleVersion).</param>
+        /// <param name="cmdlet">The calling command (-Verbose line, Ctrl+C).</param>
+        public static object FirstCall(IDictionary state, string moduleRoot, bool release, string moduleVersion,
+            PSCmdlet cmdlet)
+        {
+            object stateLock = state["Lock"];
+            bool locked = false;
+            HelperProcess helper;
+            try
+            {
+                while (!locked)
+                {
+                    locked = Monitor.TryEnter(stateLock, 50);
+                }
+                if (state["Starting"] is bool starting && starting)
+                {
+                    return false;  // this thread is starting a helper (the journal's replay)
+                }
+                helper = state["Helper"] as HelperProcess;
+                if (helper == null || helper.HasExited)
+                {
+                    if (helper != null || ((ICollection)state["Journal"]).Count > 0 ||
+                        !TakeOver(state, moduleRoot, release, cmdlet))
+                    {
+                        return false;
+                    }
+                    helper = (HelperProcess)state["Helper"];
+                }
+            }
+            finally
+            {
+                if (locked)
+                {
+                    Monitor.Exit(stateLock);
+                }
+            }
+            var hello = new Hashtable { ["op"] = "hello", ["args"] = new Hashtable { ["module"] = moduleVersion } };
+            object response = HelperCall.Call(state, helper, hello, BridgeRequestId.Next(BridgeRequestId.Counter()), cmdlet);
+            return CheckHello(response, moduleVersion);
+        }
+
+        /// <summary>
+        /// Test-BridgeCoreVersion's verdict on the answer to 'hello' sent with this module's
+        /// version: true when the core is that version; the VersionMismatch response when it is
+        /// not (the core's own refusal, or, from a core too old to check, one made here naming
+        /// both versions and the command that fixes it); null when there was no usable answer.
+        /// </summary>
+        /// <param name="response">The decoded answer, or null.</param>
+        /// <param name="moduleVersion">This module's version.</param>
+        public static object CheckHello(object response, string moduleVersion)
+        {
+            if (!(response is PSObject answer))
+            {
+                return null;
+            }
+            if (!(answer.Properties["ok"]?.Value is bool ok && ok))
+            {
+                var error = answer.Properties["error"]?.Value as PSObject;
+                return error?.Properties["errorId"]?.Value as string == "VersionMismatch" ? answer : null;
+            }
+            var result = answer.Properties["result"]?.Value as PSObject;
+            string package = System.Convert.ToString(result?.Properties["package"]?.Value, CultureInfo.InvariantCulture) ?? "";
+            if (package == moduleVersion)
+            {
+                return true;
+            }
+            string python = System.Convert.ToString(result?.Properties["executable"]?.Value, CultureInfo.InvariantCulture);
+            return BridgeResponse.Error(answer.Properties["id"]?.Value, "VersionMismatch", "NotInstalled",
+                $"The MgBridge module {moduleVersion} met the Python core mgbridge {package} ({python}); " +
+                $"they must be the same version. Fix: & '{python}' -m pip install mgbridge=={moduleVersion}");
+        }
+
+        /// <summary>
         /// Wait (at most 60 s) for a new helper's answer to the 'hello' sent as request 0, and
         /// keep the helper when it speaks protocol version 1: it becomes <c>state["Helper"]</c>,
         /// <c>state["Info"]</c> describes it, and a -Verbose line says so. Returns null then; else

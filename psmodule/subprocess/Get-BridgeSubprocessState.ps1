@@ -10,7 +10,7 @@ function Get-BridgeSubprocessState {
         hashtable with
           Helper   the [MgBridge.HelperProcess], or $null before the first call / after it died
           Info     pid, Python and protocol of that helper (for -Verbose lines)
-          Journal  the replay journal (Add-BridgeJournalEntry, Restore-BridgeSession): a
+          Journal  the replay journal ([MgBridge.BridgeJournal], Restore-BridgeSession): a
                    List[object], itself the lock for its changes
           Lock     the process-wide lock held while the helper is (re)started and its journal
                    replayed (Send-BridgeSubprocessMessage); calls themselves run concurrently,

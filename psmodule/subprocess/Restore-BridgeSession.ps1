@@ -10,10 +10,7 @@ function Restore-BridgeSession {
     #>
     [CmdletBinding()]
     param()
-    $journal = (Get-BridgeSubprocessState).Journal
-    [System.Threading.Monitor]::Enter($journal)
-    try { $entries = $journal.ToArray() } finally { [System.Threading.Monitor]::Exit($journal) }
-    foreach ($entry in $entries) {
+    foreach ($entry in [MgBridge.BridgeJournal]::Entries((Get-BridgeSubprocessState))) {
         if ($entry.Interactive) {
             Write-Warning 'MgBridge: the new helper is not signed in (device-code sign-ins cannot be replayed); run Connect-MgGraph again.'
             continue

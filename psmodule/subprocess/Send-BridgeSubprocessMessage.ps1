@@ -44,13 +44,6 @@ function Send-BridgeSubprocessMessage {
                         Start-BridgeHelper -Reason ("MgBridge: the Python helper (pid $($state.Info.Pid)) had exited " +
                             "(exit code $code); started a new one and restored this session's settings and connection.")
                     } elseif (-not $helper) {
-                        # While the helper started at import is still starting Python, this thread
-                        # would only wait: load the format data meanwhile (a failure is left for
-                        # the first output to report).
-                        $early = $state['Early']
-                        if ($early -and -not $early.Ready -and -not $script:BridgeFormatDataLoaded) {
-                            try { Import-BridgeFormatData } catch { $script:BridgeFormatDataLoaded = $false }
-                        }
                         if (-not [MgBridge.HelperLauncher]::TakeOver($state, $script:ModuleRoot, $script:BridgeRelease, $PSCmdlet)) {
                             Start-BridgeHelper  # no helper from import that fits: search and start one
                         } elseif ($state.Journal.Count) {

@@ -7,14 +7,20 @@ public attribute of the module is listed (submodules, imported modules and
 """
 
 import __future__
+import ast
 import importlib
 import inspect
+import subprocess
+import sys
 import types
+from pathlib import Path
 
 import pytest
 
 import bridge
 from bridge import _exceptions
+
+ROOT = Path(__file__).resolve().parents[3]
 
 PINNED = {
     "bridge": [
@@ -97,3 +103,26 @@ def test_error_tree():
 def test_py_typed_marker_is_shipped():
     from importlib import resources
     assert resources.files("bridge").joinpath("py.typed").is_file()
+
+
+def test_bridge_imports_its_names_on_first_use() -> None:
+    # ``import bridge`` loads neither httpx nor msal (PEP 562 lazy names); each name still
+    # resolves, to the object its module defines, loading what that module needs.
+    code = ("import sys, bridge; before = sorted(m for m in ('httpx', 'msal') if m in sys.modules); "
+            "from bridge._auth import connect; "
+            "print(before, bridge.connect is connect, 'httpx' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         timeout=60, cwd=ROOT).stdout.split()
+    assert out == ["[]", "True", "True"]
+
+
+def test_lazy_names_match_the_type_checking_imports() -> None:
+    # bridge/__init__.py says where each name lives twice: _EXPORTS for the run time, the
+    # ``if _TYPE_CHECKING:`` imports for type checkers. They must agree, and cover __all__.
+    tree = ast.parse((ROOT / "bridge" / "__init__.py").read_text(encoding="utf-8"))
+    block = next(node for node in tree.body
+                 if isinstance(node, ast.If) and ast.unparse(node.test) == "_TYPE_CHECKING")
+    typed = {alias.name: (node.module or "") for node in block.body
+             if isinstance(node, ast.ImportFrom) for alias in node.names}
+    assert typed == bridge._EXPORTS
+    assert set(bridge._EXPORTS) == set(bridge.__all__)

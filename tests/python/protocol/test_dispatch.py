@@ -34,6 +34,15 @@ def test_hello_lists_version_and_ops() -> None:
                                               "profile", "cancel", "shutdown"}
 
 
+def test_hello_fails_for_an_interpreter_without_a_dependency(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The shim's probe of an interpreter is 'hello': one that lacks msal must fail it, and not
+    # only its first sign-in (the core itself is imported after 'hello', on a thread).
+    monkeypatch.setitem(sys.modules, "msal", None)
+    response = call("hello")
+    assert response["ok"] is False
+    assert "No module named 'msal'" in response["error"]["message"]
+
+
 def test_response_shape() -> None:
     response = call("profile", action="get")
     assert response == {"v": 1, "id": 1, "ok": True, "result": {"profile": "v1.0"},
