@@ -21,7 +21,6 @@ from bridge._exceptions import BindingError, ProtocolError
 from bridge._version import __version__
 
 from . import _warmup
-from ._codec import decode_value
 from ._errors import VersionMismatch, error_to_dict
 
 __all__ = ["PROTOCOL_VERSION", "SUPPORTED_VERSIONS", "OPS", "dispatch", "handle_json",
@@ -66,6 +65,7 @@ def _op_invoke(args: Mapping[str, Any], ctx: "_Call") -> Any:
     from bridge._api import invoke, send
     from bridge._request import GraphRequest, encode_json
 
+    from ._codec import decode_value
     from ._view import job_view
     parameters = args.get("parameters")
     if not isinstance(parameters, Mapping):
