@@ -35,8 +35,6 @@ import re
 from datetime import datetime, timedelta, timezone
 from typing import Any, Optional, Union
 
-from bridge._values import TICKS_PER_SECOND, ticks_to_iso
-
 __all__ = ["TAG", "TYPE_NAMES", "DEFAULT_DISPLAY", "ForeignValue", "decode_value", "tag_datetime", "tag_timespan",
            "tag_dictionary"]
 
@@ -101,7 +99,9 @@ def _decode_tagged(value: dict[str, Any]) -> Any:
         ticks = int(value["ticks"])
         if ticks % 10 == 0:
             return timedelta(microseconds=ticks // 10)
-        # Sub-microsecond precision: the core parses ISO durations exactly, in ticks.
+        # Sub-microsecond precision: the core parses ISO durations exactly, in ticks. (Imported
+        # here: bridge._values loads the spec, which the helper's 'hello' does not wait for.)
+        from bridge._values import ticks_to_iso
         return ticks_to_iso(ticks)
     if tag in ("DateTime", "DateTimeOffset"):
         return _parse_o(str(value["value"]), str(value.get("kind", "")))
@@ -155,4 +155,5 @@ def tag_dictionary(entries: dict[str, Any]) -> dict[str, Any]:
 
 def timedelta_ticks(value: timedelta) -> int:
     """A timedelta in .NET ticks."""
+    from bridge._values import TICKS_PER_SECOND
     return (value.days * 86_400 + value.seconds) * TICKS_PER_SECOND + value.microseconds * 10

@@ -21,6 +21,7 @@ from bridge._exceptions import BindingError, ProtocolError
 from bridge._version import __version__
 
 from . import _warmup
+from ._codec import TYPE_NAMES, decode_value
 from ._errors import VersionMismatch, error_to_dict
 
 __all__ = ["PROTOCOL_VERSION", "SUPPORTED_VERSIONS", "OPS", "dispatch", "handle_json",
@@ -47,6 +48,16 @@ SESSION_VARIABLES = ("AZURE_CLIENT_ID", "AZURE_TENANT_ID", "AZURE_CLIENT_SECRET"
 
 # --------------------------------------------------------------------------- ops
 
+#: The SDK's type names of what the Microsoft.Graph.Authentication-style commands output, sent
+#: as the objects' PSTypeNames (docs/protocol.md) so their views apply as they come.
+CONTEXT_TYPE = "Microsoft.Graph.PowerShell.Authentication.AuthContext"
+ENVIRONMENT_TYPE = "Microsoft.Graph.PowerShell.Authentication.Models.GraphEnvironment"
+
+
+def _typed(value: Optional[Mapping[str, Any]], type_name: str) -> Optional[dict[str, Any]]:
+    return None if value is None else {TYPE_NAMES: [type_name], **value}
+
+
 def _op_hello(args: Mapping[str, Any], ctx: "_Call") -> Any:
     # A missing dependency (httpx, msal) fails the shim's interpreter probe here, not the first
     # real call; the core itself is imported on a thread from now on (_warmup).
@@ -65,7 +76,6 @@ def _op_invoke(args: Mapping[str, Any], ctx: "_Call") -> Any:
     from bridge._api import invoke, send
     from bridge._request import GraphRequest, encode_json
 
-    from ._codec import decode_value
     from ._view import job_view
     parameters = args.get("parameters")
     if not isinstance(parameters, Mapping):
@@ -154,20 +164,20 @@ def _op_connect(args: Mapping[str, Any], ctx: "_Call") -> Any:
                 os.unlink(temp_path)
             except OSError:
                 pass
-    return {"context": conn.context.to_dict(),
-            "environment": conn.environment.to_dict()}
+    return {"context": _typed(conn.context.to_dict(), CONTEXT_TYPE),
+            "environment": _typed(conn.environment.to_dict(), ENVIRONMENT_TYPE)}
 
 
 def _op_disconnect(args: Mapping[str, Any], ctx: "_Call") -> Any:
     from bridge._auth import disconnect
     context = disconnect()
-    return {"context": context.to_dict() if context is not None else None}
+    return {"context": _typed(context.to_dict() if context is not None else None, CONTEXT_TYPE)}
 
 
 def _op_get_context(args: Mapping[str, Any], ctx: "_Call") -> Any:
     from bridge._auth import get_context
     context = get_context()
-    return {"context": context.to_dict() if context is not None else None}
+    return {"context": _typed(context.to_dict() if context is not None else None, CONTEXT_TYPE)}
 
 
 def _op_environments(args: Mapping[str, Any], ctx: "_Call") -> Any:
@@ -176,17 +186,18 @@ def _op_environments(args: Mapping[str, Any], ctx: "_Call") -> Any:
     if action == "get":
         name = args.get("name")
         if name:
-            return {"environments": [envs.get_environment(str(name)).to_dict()]}
-        return {"environments": [e.to_dict() for e in envs.get_environment()]}
+            return {"environments": [_typed(envs.get_environment(str(name)).to_dict(), ENVIRONMENT_TYPE)]}
+        return {"environments": [_typed(e.to_dict(), ENVIRONMENT_TYPE) for e in envs.get_environment()]}
     if action == "add":
         # The core validates the endpoints (type included) and names the bad parameter.
         login: Any = args.get("azureADEndpoint")
         graph: Any = args.get("graphEndpoint")
         env = envs.add_environment(str(args.get("name") or ""), login, graph,
                                    ca_file=args.get("caFile"))
-        return {"environments": [env.to_dict()]}
+        return {"environments": [_typed(env.to_dict(), ENVIRONMENT_TYPE)]}
     if action == "remove":
-        return {"environments": [envs.remove_environment(str(args.get("name") or "")).to_dict()]}
+        return {"environments": [_typed(envs.remove_environment(str(args.get("name") or "")).to_dict(),
+                                        ENVIRONMENT_TYPE)]}
     raise ProtocolError(f"environments: unknown action {action!r}")
 
 

@@ -19,8 +19,7 @@ __all__ = ["check_dependencies", "start", "wait"]
 #: What the local-state ops (LIGHT_OPS) use, imported first.
 _LIGHT_MODULES = ("bridge._environments", "bridge._settings")
 #: The rest of the core: sign-in, the Graph client, the call itself.
-_CORE_MODULES = ("bridge._api", "bridge._client", "bridge._auth", "bridge._http_log", "bridge.protocol._codec",
-                 "bridge.protocol._view")
+_CORE_MODULES = ("bridge._api", "bridge._client", "bridge._auth", "bridge._http_log", "bridge.protocol._view")
 #: The third-party packages the core cannot run without.
 _DEPENDENCIES = ("httpx", "msal", "yaml")
 

@@ -7,7 +7,8 @@ function Import-BridgeFormatData {
         is loaded before the first job is output, not at Import-Module (FormatsToProcess):
         loading format data builds the runspace's format table, ~0.1 s on a quiet machine
         and ~1 s at load 13, which an import, and a script that never shows a job, need not
-        pay (docs/performance.md, import). The first helper start loads it while Python starts.
+        pay (docs/performance.md, import). The first helper start loads it while Python starts,
+        and the first sign-in or create while its request is out (Invoke-BridgeCore).
         Loading the same file again (a re-import) changes nothing. Never previewed or
         confirmed: the caller's -WhatIf/-Confirm are about the Graph request, not this.
     #>

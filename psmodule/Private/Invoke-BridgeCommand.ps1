@@ -44,7 +44,7 @@ function Invoke-BridgeCommand {
         Write-BridgeStreams -Response $response
         $warned = $true
         if (-not $response.ok) {
-            $Cmdlet.WriteError((ConvertTo-BridgeErrorRecord -ErrorInfo $response.error -ParameterSet $set))
+            $Cmdlet.WriteError([MgBridge.BridgeErrors]::FromCore($response.error, $set))
             return
         }
         $request = $response.result.request
@@ -65,7 +65,7 @@ function Invoke-BridgeCommand {
         if ($hint) { $response.error.message = "$($response.error.message) $hint" }
     }
     if (-not $response.ok) {
-        $Cmdlet.WriteError((ConvertTo-BridgeErrorRecord -ErrorInfo $response.error -ParameterSet $set))
+        $Cmdlet.WriteError([MgBridge.BridgeErrors]::FromCore($response.error, $set))
         return
     }
     if (-not $script:BridgeFormatDataLoaded) { Import-BridgeFormatData }

@@ -67,6 +67,12 @@ function Invoke-BridgeCore {
     # Hot path: the helper is up, so straight to the call runner (C#); a function layer costs a
     # call ~0.2 ms. Send-BridgeSubprocessMessage starts (or restarts) the helper first.
     if ($null -ne $state -and $null -ne $counter -and ($helper = $state.Helper) -and -not $state['Starting'] -and -not $helper.HasExited) {
+        if (-not $script:BridgeFormatDataLoaded -and $Message['op'] -in 'connect', 'invoke') {
+            # A sign-in or a create waits on the network (and, at a session's start, on the
+            # core's import): the format data is loaded in that wait, not after the answer.
+            return [MgBridge.HelperCall]::Call($state, $helper, $Message, [MgBridge.BridgeRequestId]::Next($counter), $PSCmdlet,
+                { try { Import-BridgeFormatData } catch { $script:BridgeFormatDataLoaded = $false } })
+        }
         return [MgBridge.HelperCall]::Call($state, $helper, $Message, [MgBridge.BridgeRequestId]::Next($counter), $PSCmdlet)
     }
     Send-BridgeSubprocessMessage -Message $Message

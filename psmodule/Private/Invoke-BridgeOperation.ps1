@@ -18,11 +18,10 @@ function Invoke-BridgeOperation {
     )
     $debug = $DebugPreference -ne 'SilentlyContinue'
     $response = Invoke-BridgeCore -Message @{ op = $Op; args = $Arguments; debug = $debug }
-    Write-BridgeStreams -Response $response
-    foreach ($message in @($response.messages)) { if ($message) { Write-Host $message } }
-    if (-not $response.ok) {
-        $Cmdlet.ThrowTerminatingError((ConvertTo-BridgeErrorRecord -ErrorInfo $response.error))
-    }
+    # Most answers have nothing for the streams: then Write-BridgeStreams is not even compiled.
+    if ($response.debug -or $response.warnings -or $response.verbose) { Write-BridgeStreams -Response $response }
+    if ($response.messages) { foreach ($message in $response.messages) { if ($message) { Write-Host $message } } }
+    if (-not $response.ok) { $Cmdlet.ThrowTerminatingError([MgBridge.BridgeErrors]::FromCore($response.error, $null)) }
     if ($Journal) { [MgBridge.BridgeJournal]::Add([MgBridge.HelperLauncher]::SharedState(), $Op, $Arguments, [bool]$Interactive) }
     $response.result
 }

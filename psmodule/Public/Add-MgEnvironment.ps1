@@ -36,5 +36,5 @@ function Add-MgEnvironment {
         $arguments.caFile = if ($caPath -and [System.IO.File]::Exists($caPath)) { $caPath } else { (Resolve-Path -LiteralPath $CaFile -ErrorAction Stop).ProviderPath }
     }
     $result = Invoke-BridgeOperation -Cmdlet $PSCmdlet -Op 'environments' -Arguments $arguments -Journal
-    foreach ($environment in $result.environments) { ConvertTo-BridgeEnvironment $environment }
+    $result.environments  # typed by the core (Microsoft.Graph.PowerShell.Authentication.Models.GraphEnvironment)
 }

@@ -16,5 +16,5 @@ function Disconnect-MgGraph {
     param()
     $result = Invoke-BridgeOperation -Cmdlet $PSCmdlet -Op 'disconnect'
     [MgBridge.BridgeJournal]::Add([MgBridge.HelperLauncher]::SharedState(), 'disconnect', @{}, $false)
-    if ($result.context) { ConvertTo-BridgeContext $result.context }
+    if ($result.context) { $result.context }  # typed by the core (...Authentication.AuthContext)
 }

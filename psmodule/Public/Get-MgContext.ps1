@@ -15,5 +15,5 @@ function Get-MgContext {
     [OutputType([pscustomobject])]
     param()
     $result = Invoke-BridgeOperation -Cmdlet $PSCmdlet -Op 'get_context'
-    if ($result.context) { ConvertTo-BridgeContext $result.context }
+    if ($result.context) { $result.context }  # typed by the core (...Authentication.AuthContext)
 }

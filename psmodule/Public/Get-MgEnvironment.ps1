@@ -18,5 +18,5 @@ function Get-MgEnvironment {
     $arguments = [ordered]@{ action = 'get' }
     if ($Name) { $arguments.name = $Name }
     $result = Invoke-BridgeOperation -Cmdlet $PSCmdlet -Op 'environments' -Arguments $arguments
-    foreach ($environment in $result.environments) { ConvertTo-BridgeEnvironment $environment }
+    $result.environments  # typed by the core (Microsoft.Graph.PowerShell.Authentication.Models.GraphEnvironment)
 }

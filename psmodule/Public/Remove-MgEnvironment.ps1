@@ -16,5 +16,5 @@ function Remove-MgEnvironment {
     param([Parameter(Mandatory = $true, Position = 0)][string]$Name)
     if (-not $PSCmdlet.ShouldProcess($Name, 'Remove environment')) { return }
     $result = Invoke-BridgeOperation -Cmdlet $PSCmdlet -Op 'environments' -Arguments ([ordered]@{ action = 'remove'; name = $Name }) -Journal
-    foreach ($environment in $result.environments) { ConvertTo-BridgeEnvironment $environment }
+    $result.environments  # typed by the core (Microsoft.Graph.PowerShell.Authentication.Models.GraphEnvironment)
 }

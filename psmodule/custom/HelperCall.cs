@@ -33,11 +33,27 @@ namespace MgBridge
         /// <param name="cmdlet">The calling command: for Ctrl+C and for the host lines.</param>
         public static object Call(IDictionary state, HelperProcess helper, IDictionary message, long id, PSCmdlet cmdlet)
         {
+            return Call(state, helper, message, id, cmdlet, null);
+        }
+
+        /// <summary>
+        /// As <see cref="Call(IDictionary, HelperProcess, IDictionary, long, PSCmdlet)"/>, running
+        /// <paramref name="whileWaiting"/> (this thread's own work, such as loading format data)
+        /// once the message is sent and before waiting for the answer: a call that goes to the
+        /// network leaves this thread idle for tens of milliseconds.
+        /// </summary>
+        public static object Call(IDictionary state, HelperProcess helper, IDictionary message, long id, PSCmdlet cmdlet,
+            ScriptBlock whileWaiting)
+        {
             bool sent = false;
             bool answered = false;
             try
             {
                 sent = Send(helper, message, id);
+                if (sent && whileWaiting != null)
+                {
+                    whileWaiting.Invoke();
+                }
                 while (true)
                 {
                     string text = sent ? Receive(helper, id, cmdlet) : null;

@@ -244,4 +244,16 @@ Describe 'Session settings' {
         $ctx.AuthType | Should -Be 'AppOnly'
         (Get-MgEnvironment -Name Emu).GraphEndpoint | Should -Be $Info.graph_url.TrimEnd('/')
     }
+    It 'Get-MgContext, Get-MgEnvironment and Add-MgEnvironment output the SDK type names' {
+        (Get-MgContext).PSTypeNames[0] | Should -Be 'Microsoft.Graph.PowerShell.Authentication.AuthContext'
+        @(Get-MgEnvironment) | ForEach-Object { $_.PSTypeNames[0] } | Select-Object -Unique |
+            Should -Be 'Microsoft.Graph.PowerShell.Authentication.Models.GraphEnvironment'
+        $name = "Typed$PID"
+        $added = Add-MgEnvironment -Name $name -AzureADEndpoint $Info.login_url -GraphEndpoint $Info.graph_url -CaFile $Info.ca_file
+        try {
+            $added.PSTypeNames[0] | Should -Be 'Microsoft.Graph.PowerShell.Authentication.Models.GraphEnvironment'
+        } finally {
+            (Remove-MgEnvironment -Name $name).PSTypeNames[0] | Should -Be 'Microsoft.Graph.PowerShell.Authentication.Models.GraphEnvironment'
+        }
+    }
 }
