@@ -14,14 +14,15 @@ import importlib
 import importlib.util
 import threading
 
-__all__ = ["check_dependencies", "start", "wait"]
+__all__ = ["DEPENDENCIES", "LIGHT_OPS", "check_dependencies", "start", "wait"]
 
 #: What the local-state ops (LIGHT_OPS) use, imported first.
 _LIGHT_MODULES = ("bridge._environments", "bridge._settings")
 #: The rest of the core: sign-in, the Graph client, the call itself.
 _CORE_MODULES = ("bridge._api", "bridge._client", "bridge._auth", "bridge._http_log", "bridge.protocol._view")
-#: The third-party packages the core cannot run without.
-_DEPENDENCIES = ("httpx", "msal", "yaml")
+#: The third-party packages the core cannot run without (pyproject.toml's dependencies, by
+#: their import names; tests/python/protocol/test_dispatch.py keeps them equal).
+DEPENDENCIES = ("httpx", "msal", "yaml", "cryptography")
 
 LIGHT_OPS = frozenset({"environments", "request_context", "profile"})
 #: Ops that use nothing of the core.
@@ -39,7 +40,7 @@ def check_dependencies() -> None:
     So an interpreter without httpx or msal fails the shim's probe ('hello'), not the first
     real call.
     """
-    for name in _DEPENDENCIES:
+    for name in DEPENDENCIES:
         try:
             found = importlib.util.find_spec(name) is not None
         except (ImportError, ValueError):  # ValueError: a None in sys.modules blocks the import

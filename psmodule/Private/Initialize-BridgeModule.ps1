@@ -34,10 +34,6 @@ function Initialize-BridgeModule {
     $script:BridgeTransportSetting = $null
     $script:BridgeTransportRequested = $null
     $script:BridgeTransportFallback = $null
-    $script:BridgeCommonParameters = [System.Collections.Generic.HashSet[string]]::new(
-        [string[]]@([System.Management.Automation.PSCmdlet]::CommonParameters +
-            [System.Management.Automation.PSCmdlet]::OptionalCommonParameters),
-        [System.StringComparer]::OrdinalIgnoreCase)
 
     # Where the checkout is (for the helper's PYTHONPATH and .venv) is worked out on
     # first use (Get-BridgeRepositoryRoot), not here.

@@ -18,13 +18,7 @@ function Invoke-BridgeCommand {
         [Parameter(Mandatory)][System.Collections.IDictionary]$BoundParameters
     )
     $set = $Cmdlet.ParameterSetName
-    $parameters = [ordered]@{}
-    foreach ($key in $BoundParameters.Keys) {
-        # -Break was the begin block's (Wait-BridgeDebugger); the other runtime parameters
-        # (-Proxy, -ProxyCredential, ...) are options the core reads.
-        if (-not $script:BridgeCommonParameters.Contains($key) -and $key -ne 'Break') { $parameters[$key] = $BoundParameters[$key] }
-    }
-    $callArgs = [ordered]@{ parameters = $parameters; whatIf = $false }
+    $callArgs = [ordered]@{ parameters = [MgBridge.BridgeParameters]::Forwarded($BoundParameters); whatIf = $false }
     if ($BoundParameters['ProxyUseDefaultCredentials']) {
         # The session's current proxy variables ($env: changes do not reach the core's process).
         $environment = [ordered]@{}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from datetime import datetime, timedelta, timezone
@@ -41,6 +42,16 @@ def test_hello_fails_for_an_interpreter_without_a_dependency(monkeypatch: pytest
     response = call("hello")
     assert response["ok"] is False
     assert "No module named 'msal'" in response["error"]["message"]
+
+
+def test_hello_checks_every_declared_dependency() -> None:
+    import tomllib
+
+    from bridge.protocol import _warmup
+    declared = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["dependencies"]
+    names = {re.split(r"[<>=!~ \[;]", requirement, maxsplit=1)[0].lower() for requirement in declared}
+    import_names = {"pyyaml": "yaml"}
+    assert {import_names.get(name, name) for name in names} == set(_warmup.DEPENDENCIES)
 
 
 def test_response_shape() -> None:
