@@ -109,6 +109,26 @@ namespace MgBridge
         }
 
         /// <summary>
+        /// The hot path of a subprocess call: when the state's helper is up and none is being
+        /// started, <see cref="Call(IDictionary, HelperProcess, IDictionary, long, PSCmdlet, ScriptBlock)"/>
+        /// with the process's next request id; false when there is no such helper (the caller
+        /// starts one: Send-BridgeSubprocessMessage).
+        /// </summary>
+        /// <param name="state">The process-wide state (Get-BridgeSubprocessState), or null.</param>
+        /// <param name="message">The message (op, args, debug).</param>
+        /// <param name="cmdlet">The calling command: for Ctrl+C and for the host lines.</param>
+        /// <param name="whileWaiting">Work for this thread while the request is out, or null.</param>
+        public static object TryCall(IDictionary state, IDictionary message, PSCmdlet cmdlet, ScriptBlock whileWaiting)
+        {
+            if (state == null || !(state["Helper"] is HelperProcess helper) || helper.HasExited ||
+                (state["Starting"] is bool starting && starting))
+            {
+                return false;
+            }
+            return Call(state, helper, message, BridgeRequestId.Next(BridgeRequestId.Counter()), cmdlet, whileWaiting);
+        }
+
+        /// <summary>
         /// Stamp <paramref name="message"/> with the protocol version and request id, route the
         /// id's lines to the caller, and write the message; false when the helper is gone.
         /// </summary>
