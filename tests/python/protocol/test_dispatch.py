@@ -273,6 +273,21 @@ def test_helper_answers_each_line_and_never_echoes_bad_input() -> None:
     assert SECRET not in json.dumps(out)
 
 
+def test_helper_answers_core_ops_sent_while_it_imports_the_core() -> None:
+    # 'hello' is answered before the core is imported (on a thread, _warmup): ops sent right
+    # behind it, local-state and core ones, wait for what they need and are all answered.
+    out = _helper(['{"v":1,"id":1,"op":"hello"}',
+                   '{"v":1,"id":2,"op":"get_context"}',
+                   '{"v":1,"id":3,"op":"environments","args":{"action":"get","name":"Global"}}',
+                   '{"v":1,"id":4,"op":"invoke","args":{"parameters":{"ApplicationId":"a"},"whatIf":true}}',
+                   '{"v":1,"id":5,"op":"shutdown"}'])
+    by_id = {o["id"]: o for o in out}
+    assert [by_id[i]["ok"] for i in (1, 2, 3, 4, 5)] == [True, True, True, True, True]
+    assert by_id[2]["result"] == {"context": None}
+    assert by_id[3]["result"]["environments"][0]["Name"] == "Global"
+    assert by_id[4]["result"]["request"]["url"].endswith("/applications/a/synchronization/jobs")
+
+
 def test_helper_refuses_arguments() -> None:
     proc = subprocess.run([sys.executable, "-m", "bridge.protocol", "--client-secret", SECRET],
                           capture_output=True, text=True, timeout=60, cwd=ROOT,
