@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING as _TYPE_CHECKING, Any as _Any
 # subprocess helper (``python -m bridge.protocol``, which imports this package first) answers
 # 'hello' before httpx and msal are loaded, which it then does on a thread while PowerShell
 # prepares its first call (docs/performance.md, cold start). Where each name lives; the block
-# below says the same to type checkers (tests/python/test_package.py keeps them equal).
+# below says the same to type checkers (tests/python/core/test_exported_members.py keeps them equal).
 _EXPORTS = {
     "BindingWarning": "_api",
     "OutcomeWarning": "_api",

@@ -34,12 +34,11 @@ $transport = & (Get-Module MgBridge) { $script:BridgeTransport }
 $raw = if ($transport -eq 'subprocess') {
     & (Get-Module MgBridge) { param($App, $Batch, $Rounds)
         $helper = (Get-BridgeSubprocessState).Helper
-        $counter = [System.AppDomain]::CurrentDomain.GetData('MgBridge.RequestCounter')
         $times = foreach ($n in 1, $Batch) {
             $clock = [System.Diagnostics.Stopwatch]::StartNew()
             foreach ($round in 1..$Rounds) {
                 $ids = foreach ($k in 1..$n) {
-                    $id = [MgBridge.BridgeRequestId]::Next($counter)
+                    $id = [MgBridge.BridgeRequestId]::Next()
                     $message = @{ op = 'invoke'; args = [ordered]@{ parameters = [ordered]@{ ApplicationId = $App; TemplateId = 'raw' }; whatIf = $false } }
                     if (-not [MgBridge.HelperCall]::Send($helper, $message, $id)) { throw 'the helper is gone' }
                     $id

@@ -22,10 +22,8 @@ function Initialize-BridgeModule {
     # The subprocess transport's helper process and the journal of state-changing calls
     # replayed after a helper restart are process-wide, shared by every runspace like
     # Microsoft's Graph session (Get-BridgeSubprocessState, in AppDomain data); this module
-    # instance (one per runspace) only caches the reference, and the process-wide request-id
-    # counter (Get-BridgeRequestId).
+    # instance (one per runspace) only caches the reference.
     $script:BridgeSubprocessState = $null
-    $script:BridgeRequestCounter = $null
     # The transport (Get-BridgeTransport): the -ArgumentList setting, the resolved
     # transport and the $env:MGBRIDGE_TRANSPORT value it was resolved for, and why
     # pythonnet could not run (then the module uses subprocess).

@@ -14,11 +14,17 @@ namespace MgBridge
     {
         private const string CounterName = "MgBridge.RequestCounter";
 
+        /// <summary>The next id of the process (unique whichever runspace or transport asks).</summary>
+        public static long Next()
+        {
+            return Interlocked.Increment(ref Counter()[0]);
+        }
+
         /// <summary>
         /// The process's counter, created once under the process-wide initialization lock
         /// (the interned string HelperLauncher.SharedState also locks).
         /// </summary>
-        public static long[] Counter()
+        private static long[] Counter()
         {
             if (AppDomain.CurrentDomain.GetData(CounterName) is long[] counter)
             {
@@ -34,12 +40,6 @@ namespace MgBridge
                 }
                 return counter;
             }
-        }
-
-        /// <summary>The next id of <paramref name="counter"/> (Counter()).</summary>
-        public static long Next(long[] counter)
-        {
-            return Interlocked.Increment(ref counter[0]);
         }
     }
 }

@@ -125,7 +125,7 @@ namespace MgBridge
             {
                 return false;
             }
-            return Call(state, helper, message, BridgeRequestId.Next(BridgeRequestId.Counter()), cmdlet, whileWaiting);
+            return Call(state, helper, message, BridgeRequestId.Next(), cmdlet, whileWaiting);
         }
 
         /// <summary>

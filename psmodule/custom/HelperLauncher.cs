@@ -277,7 +277,7 @@ namespace MgBridge
                 }
             }
             var hello = new Hashtable { ["op"] = "hello", ["args"] = new Hashtable { ["module"] = moduleVersion } };
-            object response = HelperCall.Call(state, helper, hello, BridgeRequestId.Next(BridgeRequestId.Counter()), cmdlet);
+            object response = HelperCall.Call(state, helper, hello, BridgeRequestId.Next(), cmdlet);
             return CheckHello(response, moduleVersion);
         }
 

@@ -27,7 +27,7 @@ function Send-BridgePythonNetMessage {
     $codec = $script:BridgePythonNetCodec
     # Inside the module the process-wide request counter, else (the transport's own tests) ours.
     if ($script:BridgePythonNetInModule) {
-        $id = Get-BridgeRequestId
+        $id = [MgBridge.BridgeRequestId]::Next()
     } else {
         $id = ++$script:BridgePythonNetNextId
     }

@@ -4,7 +4,7 @@ function Send-BridgeSubprocessMessage {
         The subprocess transport: send one message to the helper and wait for its answer.
     .DESCRIPTION
         The helper is one per pwsh process, shared by every runspace (Get-BridgeSubprocessState).
-        Calls are multiplexed by request id (ids are unique per process, Get-BridgeRequestId):
+        Calls are multiplexed by request id (ids are unique per process, [MgBridge.BridgeRequestId]):
         each call registers its id with the helper's reader, sends its line and waits for
         the lines carrying its id, so calls from several runspaces are in flight at once
         (the helper runs each request on a thread of its own). Sending, the wait and the
@@ -60,8 +60,7 @@ function Send-BridgeSubprocessMessage {
         $helper = $state.Helper
     }
 
-    $counter = $script:BridgeRequestCounter  # Get-BridgeRequestId, inlined once the counter is known
-    $id = if ($null -ne $counter) { [MgBridge.BridgeRequestId]::Next($counter) } else { Get-BridgeRequestId }
+    $id = [MgBridge.BridgeRequestId]::Next()
     # Send, wait (Ctrl+C ends the wait and cancels the request), decode: [MgBridge.HelperCall]
     # (the line, which may hold a secret, stays in C#). $null when stopped: nothing is output.
     $response = [MgBridge.HelperCall]::Call($state, $helper, $Message, $id, $PSCmdlet)
