@@ -17,37 +17,48 @@ function Invoke-BridgeCommand {
         [Parameter(Mandatory)][System.Management.Automation.PSCmdlet]$Cmdlet,
         [Parameter(Mandatory)][System.Collections.IDictionary]$BoundParameters
     )
+    # Hot path: a plain create on a ready subprocess helper is one .NET call; null means it
+    # did not apply and nothing was sent (the steps below are the same, in PowerShell).
+    $ready = $script:BridgeFormatDataLoaded -and $script:BridgeTransport -ceq 'subprocess' -and
+        $script:BridgeCoreChecked['subprocess'] -and
+        [string][System.Environment]::GetEnvironmentVariable('MGBRIDGE_TRANSPORT') -ceq $script:BridgeTransportRequested
+    $response = [MgBridge.CreateCall]::TryCreate($Cmdlet, $BoundParameters, $script:BridgeSubprocessState, $ready,
+        $DebugPreference, $VerbosePreference, $WhatIfPreference, $ConfirmPreference)
+    if ($response -is [MgBridge.IBridgeModel]) { return $response }
+    if ($response -is [bool]) { return }
     $set = $Cmdlet.ParameterSetName
-    $callArgs = [ordered]@{ parameters = [MgBridge.BridgeParameters]::Forwarded($BoundParameters); whatIf = $false }
-    if ($BoundParameters['ProxyUseDefaultCredentials']) {
-        # The session's current proxy variables ($env: changes do not reach the core's process).
-        $environment = [ordered]@{}
-        foreach ($name in 'HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'ALL_PROXY', 'all_proxy', 'NO_PROXY', 'no_proxy') {
-            $value = [System.Environment]::GetEnvironmentVariable($name)
-            if ($value) { $environment[$name] = $value }
-        }
-        $callArgs.proxyEnvironment = $environment
-    }
-    $debug = $DebugPreference -ne 'SilentlyContinue'
-    $preview = [bool]$WhatIfPreference -or $ConfirmPreference -in 'Low', 'Medium'
     $warned = $false
-    if ($preview) {
-        $callArgs.whatIf = $true
-        $response = Invoke-BridgeCore -Message @{ op = 'invoke'; args = $callArgs }
-        $callArgs.whatIf = $false
-        Write-BridgeStreams -Response $response
-        $warned = $true
-        if (-not $response.ok) {
-            $Cmdlet.WriteError([MgBridge.BridgeErrors]::FromCore($response.error, $set))
+    if ($null -eq $response) {
+        $callArgs = [ordered]@{ parameters = [MgBridge.BridgeParameters]::Forwarded($BoundParameters); whatIf = $false }
+        if ($BoundParameters['ProxyUseDefaultCredentials']) {
+            # The session's current proxy variables ($env: changes do not reach the core's process).
+            $environment = [ordered]@{}
+            foreach ($name in 'HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'ALL_PROXY', 'all_proxy', 'NO_PROXY', 'no_proxy') {
+                $value = [System.Environment]::GetEnvironmentVariable($name)
+                if ($value) { $environment[$name] = $value }
+            }
+            $callArgs.proxyEnvironment = $environment
+        }
+        $debug = $DebugPreference -ne 'SilentlyContinue'
+        $preview = [bool]$WhatIfPreference -or $ConfirmPreference -in 'Low', 'Medium'
+        if ($preview) {
+            $callArgs.whatIf = $true
+            $response = Invoke-BridgeCore -Message @{ op = 'invoke'; args = $callArgs }
+            $callArgs.whatIf = $false
+            Write-BridgeStreams -Response $response
+            $warned = $true
+            if (-not $response.ok) {
+                $Cmdlet.WriteError([MgBridge.BridgeErrors]::FromCore($response.error, $set))
+                return
+            }
+            $request = $response.result.request
+            $text = "$($request.method) $($request.url)`n$($request.bodyText)"
+            if (-not $Cmdlet.ShouldProcess($text, "Send this request?`n$text", 'Confirm')) { return }
+        } elseif (-not $Cmdlet.ShouldProcess('synchronization job', 'Create')) {
             return
         }
-        $request = $response.result.request
-        $text = "$($request.method) $($request.url)`n$($request.bodyText)"
-        if (-not $Cmdlet.ShouldProcess($text, "Send this request?`n$text", 'Confirm')) { return }
-    } elseif (-not $Cmdlet.ShouldProcess('synchronization job', 'Create')) {
-        return
+        $response = Invoke-BridgeCore -Message @{ op = 'invoke'; args = $callArgs; debug = $debug }
     }
-    $response = Invoke-BridgeCore -Message @{ op = 'invoke'; args = $callArgs; debug = $debug }
     # Hot path: most answers have nothing for the streams (a function call costs ~0.15 ms).
     if ($response.debug -or ($response.warnings -and -not $warned) -or
         ($response.verbose -and $VerbosePreference -ne 'SilentlyContinue')) {

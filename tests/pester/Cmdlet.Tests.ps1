@@ -127,6 +127,22 @@ Describe 'Output' {
         $table = ($job | Out-String -Width 400) -split "`n" | Where-Object { $_.Trim() } | Select-Object -First 1
         ($table -split '\s+' | Where-Object { $_ }) | Should -Be @('Id', 'TemplateId')
     }
+    It 'is the same object whether or not the call asks for more than the job (-Verbose, -Confirm:$false, $VerbosePreference)' {
+        # A plain create takes the shim's one-call path; these take its PowerShell path.
+        $before = @(Get-EmulatorRequests -Route 'jobs.create').Count
+        $plain = New-MgApplicationSynchronizationJob -ApplicationId $AppId -TemplateId 'same' -ScheduleState Paused
+        $verbose = New-MgApplicationSynchronizationJob -ApplicationId $AppId -TemplateId 'same' -ScheduleState Paused -Verbose 4>$null
+        $confirmed = New-MgApplicationSynchronizationJob -ApplicationId $AppId -TemplateId 'same' -ScheduleState Paused -Confirm:$false
+        $preferred = & { $VerbosePreference = 'Continue'; New-MgApplicationSynchronizationJob -ApplicationId $AppId -TemplateId 'same' -ScheduleState Paused 4>$null }
+        @(Get-EmulatorRequests -Route 'jobs.create').Count - $before | Should -Be 4
+        foreach ($job in $verbose, $confirmed, $preferred) {
+            $job.GetType() | Should -Be $plain.GetType()
+            $job.PSTypeNames | Should -Be $plain.PSTypeNames
+            $job.PSObject.Properties.Name | Should -Be $plain.PSObject.Properties.Name
+            $job.ToJsonString() -replace '"id":\s*"[^"]*"' | Should -Be ($plain.ToJsonString() -replace '"id":\s*"[^"]*"')
+            ($job | Out-String -Width 400) -replace 'same\.\S+' | Should -Be (($plain | Out-String -Width 400) -replace 'same\.\S+')
+        }
+    }
 }
 
 Describe '-WhatIf, -Confirm, -Debug, -Verbose' {
