@@ -12,6 +12,11 @@ function Invoke-BridgeCommand {
         -WhatIf and -Confirm need the request before deciding, so the core binds it
         first ('invoke' with whatIf) and the URL and exact JSON body are shown; only a
         confirmed call is sent.
+
+        A plain create (no -WhatIf/-Confirm/-Debug/-Verbose, no -ProxyUseDefaultCredentials)
+        on a ready subprocess helper is one .NET call, [MgBridge.CreateCall]::TryCreate,
+        which does the same steps; it hands back any answer with an error or warnings, and
+        every other case before anything is sent.
     #>
     param(
         [Parameter(Mandatory)][System.Management.Automation.PSCmdlet]$Cmdlet,
