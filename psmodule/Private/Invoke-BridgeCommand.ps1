@@ -14,7 +14,8 @@ function Invoke-BridgeCommand {
         confirmed call is sent.
 
         A plain create (no -WhatIf/-Confirm/-Debug/-Verbose, no -ProxyUseDefaultCredentials)
-        on a ready subprocess helper is one .NET call, [MgBridge.CreateCall]::TryCreate,
+        on a ready transport (the subprocess helper, or Python in this process) is one .NET
+        call, [MgBridge.CreateCall]::TryCreate,
         which does the same steps; it hands back any answer with an error or warnings, and
         every other case before anything is sent.
     #>
@@ -22,13 +23,12 @@ function Invoke-BridgeCommand {
         [Parameter(Mandatory)][System.Management.Automation.PSCmdlet]$Cmdlet,
         [Parameter(Mandatory)][System.Collections.IDictionary]$BoundParameters
     )
-    # Hot path: a plain create on a ready subprocess helper is one .NET call; null means it
-    # did not apply and nothing was sent (the steps below are the same, in PowerShell).
-    $ready = $script:BridgeFormatDataLoaded -and $script:BridgeTransport -ceq 'subprocess' -and
-        $script:BridgeCoreChecked['subprocess'] -and
+    # Hot path: a plain create on a ready transport is one .NET call; null means it did not
+    # apply and nothing was sent (the steps below are the same, in PowerShell).
+    $ready = $script:BridgeFormatDataLoaded -and $script:BridgeCoreChecked[$script:BridgeTransport] -and
         [string][System.Environment]::GetEnvironmentVariable('MGBRIDGE_TRANSPORT') -ceq $script:BridgeTransportRequested
-    $response = [MgBridge.CreateCall]::TryCreate($Cmdlet, $BoundParameters, $script:BridgeSubprocessState, $ready,
-        $DebugPreference, $VerbosePreference, $WhatIfPreference, $ConfirmPreference)
+    $response = [MgBridge.CreateCall]::TryCreate($Cmdlet, $BoundParameters, $script:BridgeTransport,
+        $script:BridgeSubprocessState, $ready, $DebugPreference, $VerbosePreference, $WhatIfPreference, $ConfirmPreference)
     if ($response -is [MgBridge.IBridgeModel]) { return $response }
     if ($response -is [bool]) { return }
     $set = $Cmdlet.ParameterSetName

@@ -1,4 +1,4 @@
-// Hand-written (Modifiable; see README.md): the hot path of one create on the subprocess transport.
+// Hand-written (Modifiable; see README.md): the hot path of one create, on either transport.
 namespace MgBridge
 {
     using System;
@@ -8,7 +8,7 @@ namespace MgBridge
 
     /// <summary>
     /// One New-MgApplicationSynchronizationJob pipeline item in one .NET call, when nothing
-    /// about it needs PowerShell: the helper is up and checked, the format data loaded, no
+    /// about it needs PowerShell: the helper (or the in-process Python) is up and checked, the format data loaded, no
     /// -WhatIf/-Confirm/-Debug/-Verbose and no -ProxyUseDefaultCredentials.
     /// </summary>
     /// <remarks>
@@ -28,18 +28,31 @@ namespace MgBridge
         /// </summary>
         /// <param name="cmdlet">The cmdlet (its ShouldProcess, Ctrl+C).</param>
         /// <param name="bound">Its bound parameters.</param>
-        /// <param name="state">The process's helper state (HelperLauncher.SharedState).</param>
-        /// <param name="ready">The subprocess transport is selected, its core checked and the format data loaded.</param>
+        /// <param name="transport">The module's transport: 'subprocess' or 'pythonnet'.</param>
+        /// <param name="state">The process's helper state (HelperLauncher.SharedState), for 'subprocess'.</param>
+        /// <param name="ready">The transport's core is checked, the setting unchanged and the format data loaded.</param>
         /// <param name="preferences">$DebugPreference, $VerbosePreference, $WhatIfPreference, $ConfirmPreference as the cmdlet sees them.</param>
-        public static object TryCreate(PSCmdlet cmdlet, IDictionary bound, IDictionary state, bool ready,
+        public static object TryCreate(PSCmdlet cmdlet, IDictionary bound, string transport, IDictionary state, bool ready,
             params object[] preferences)
         {
             if (!ready || preferences == null || preferences.Length != 4 ||
                 !Is(preferences[0], "SilentlyContinue") || !Is(preferences[1], "SilentlyContinue") ||
                 LanguagePrimitives.IsTrue(preferences[2]) || Is(preferences[3], "Low") || Is(preferences[3], "Medium") ||
-                LanguagePrimitives.IsTrue(bound["ProxyUseDefaultCredentials"]) ||
-                state == null || !(state["Helper"] is HelperProcess helper) || helper.HasExited ||
-                (state["Starting"] is bool starting && starting))
+                LanguagePrimitives.IsTrue(bound["ProxyUseDefaultCredentials"]))
+            {
+                return null;
+            }
+            HelperProcess helper = null;
+            IDictionary python = null;
+            if (transport == "subprocess")
+            {
+                helper = state?["Helper"] as HelperProcess;
+                if (helper == null || helper.HasExited || (state["Starting"] is bool starting && starting))
+                {
+                    return null;
+                }
+            }
+            else if (transport != "pythonnet" || (python = PythonNetCall.ReadyState()) == null)
             {
                 return null;
             }
@@ -49,7 +62,10 @@ namespace MgBridge
             }
             var args = new OrderedDictionary { ["parameters"] = BridgeParameters.Forwarded(bound), ["whatIf"] = false };
             var message = new Hashtable { ["op"] = "invoke", ["args"] = args, ["debug"] = false };
-            object response = HelperCall.Call(state, helper, message, BridgeRequestId.Next(), cmdlet);
+            long id = BridgeRequestId.Next();
+            object response = helper != null
+                ? HelperCall.Call(state, helper, message, id, cmdlet)
+                : CallInProcess(python, message, id, cmdlet);
             if (response is PSObject record && LanguagePrimitives.IsTrue(record.Properties["ok"]?.Value) &&
                 Empty(record.Properties["warnings"]?.Value) && Empty(record.Properties["debug"]?.Value) &&
                 record.Properties["result"]?.Value is PSObject result &&
@@ -59,6 +75,34 @@ namespace MgBridge
             }
             // A stop (Ctrl+C) has nothing to output; an error or warnings: PowerShell's path reports them.
             return response ?? (object)false;
+        }
+
+        // Send-BridgePythonNetMessage's steps: the message with v and id, the host's answer
+        // decoded, device-code prompts shown as they come; null when the pipeline was stopped.
+        private static object CallInProcess(IDictionary python, Hashtable message, long id, PSCmdlet cmdlet)
+        {
+            message["v"] = 1;
+            message["id"] = id;
+            string answer = PythonNetCall.Run(python, BridgeJson.Encode(message), cmdlet, text =>
+            {
+                if (BridgeJson.Decode(text) is PSObject e && e.Properties["event"]?.Value as string == "prompt")
+                {
+                    HelperCall.WriteHost(cmdlet, e.Properties["message"]?.Value as string);
+                }
+            });
+            if (answer == null)
+            {
+                return null;
+            }
+            try
+            {
+                return BridgeJson.Decode(answer);
+            }
+            catch (Exception e)
+            {
+                return BridgeResponse.Error(id, "ProtocolError", "ProtocolError",
+                    "MgBridge could not read the in-process core's answer: " + e.Message);
+            }
         }
 
         private static bool Is(object preference, string name)

@@ -160,7 +160,7 @@ namespace MgBridge
         }
 
         /// <summary>What Write-Host does: an information record tagged PSHOST, which the host shows.</summary>
-        private static void WriteHost(Cmdlet cmdlet, string text)
+        internal static void WriteHost(Cmdlet cmdlet, string text)
         {
             cmdlet.WriteInformation(new HostInformationMessage { Message = text ?? "" }, new[] { "PSHOST" });
         }

@@ -7,6 +7,7 @@ function Invoke-BridgePythonNet {
         bridge.protocol.dispatch inside this pwsh process. Python starts on the first call
         (Initialize-BridgePythonNet), not at import.
 
+        The call itself is [MgBridge.PythonNetCall]::Call (psmodule/custom/PythonNetCall.cs).
         The request runs in the core's call runner (bridge/protocol/_runner.py, the same
         as the subprocess helper's) on a Python worker thread; this thread waits in slices of 50 ms,
         taking the GIL only for each short begin/step call, so other runspaces and threads
@@ -48,44 +49,7 @@ function Invoke-BridgePythonNet {
             [System.InvalidOperationException]::new($_.Exception.Message, $_.Exception),
             'MgBridgePythonNetUnavailable', [System.Management.Automation.ErrorCategory]::ResourceUnavailable, $null))
     } }
-    $ticket = [guid]::NewGuid().ToString('N')
-    $finished = $false
-    try {
-        $reply = Invoke-BridgePythonHostFunction -State $state -Name begin -Argument "$ticket|$Json"
-        while ($true) {
-            switch ($reply[0]) {
-                'R' {
-                    $finished = $true
-                    return $reply.Substring(1)
-                }
-                'E' {
-                    if ($OnEvent) { & $OnEvent $reply.Substring(1) }
-                }
-            }
-            # Between slices PowerShell checks for a stop request; this is where Ctrl+C lands.
-            $reply = Invoke-BridgePythonHostFunction -State $state -Name step -Argument $ticket
-        }
-    } catch [System.Management.Automation.PipelineStoppedException] {
-        throw
-    } catch {
-        # The host itself failed (a PythonException or a .NET error around it): answer in
-        # the protocol's error shape, with the request's id when it can be read.
-        $finished = $true
-        $id = $null
-        try { $id = ($Json | ConvertFrom-Json -ErrorAction Stop).id } catch { $id = $null }
-        $exception = $_.Exception.GetBaseException()
-        return ([ordered]@{
-                v = 1; id = $id; ok = $false
-                error = [ordered]@{
-                    type = $exception.GetType().Name; errorId = 'InternalError'; category = 'NotSpecified'
-                    message = "Internal error in the pythonnet transport: $($exception.Message)"
-                }
-                warnings = @(); verbose = @(); debug = @(); messages = @()
-            } | ConvertTo-Json -Compress -Depth 5)
-    } finally {
-        if (-not $finished) {
-            # Stopped: tell the host to drop the late answer. Never let this fail the stop.
-            try { $null = Invoke-BridgePythonHostFunction -State $state -Name cancel -Argument $ticket } catch { $null = $_ }
-        }
-    }
+    # The loop (begin, step in slices, cancel on a stop) is [MgBridge.PythonNetCall]'s; null
+    # means the pipeline was stopped, and PowerShell ends it at the next statement.
+    [MgBridge.PythonNetCall]::Call($state, $Json, $PSCmdlet, $OnEvent)
 }

@@ -126,7 +126,10 @@ Describe 'A Python exception in the core (pythonnet)' -Tag 'pythonnet' -ForEach 
 
 Describe 'Ctrl+C / StopProcessing' {
     It 'returns promptly from a slow request and the transport keeps serving' {
-        Set-EmulatorFaults @(@{ route = 'jobs.create'; kind = 'latency'; seconds = 30; count = 1 })
+        # The runspace's first create takes the first fault (none to speak of), so the slow one is
+        # a warm create: the one-call path (CreateCall) on either transport.
+        Set-EmulatorFaults @(@{ route = 'jobs.create'; kind = 'latency'; seconds = 0.001; count = 1 },
+            @{ route = 'jobs.create'; kind = 'latency'; seconds = 30; count = 1 })
         $tag = "slow-$([guid]::NewGuid().ToString('N'))"
         $ps = [powershell]::Create()
         try {
@@ -139,6 +142,7 @@ Describe 'Ctrl+C / StopProcessing' {
                     $null = Add-MgEnvironment -Name Emu -AzureADEndpoint $info.login_url -GraphEndpoint $info.graph_url -CaFile $info.ca_file
                     $cred = [pscredential]::new($info.client_id, (ConvertTo-SecureString $info.client_secret -AsPlainText -Force))
                     Connect-MgGraph -Environment Emu -ClientSecretCredential $cred -TenantId $info.tenant_id -NoWelcome
+                    $null = New-MgApplicationSynchronizationJob -ApplicationId $info.application_id -TemplateId 'warm-up'
                     [Console]::Out.Flush()
                     'ready'
                     New-MgApplicationSynchronizationJob -ApplicationId $info.application_id -TemplateId $tag

@@ -127,12 +127,13 @@ exit 7
 
     It 'pwsh exits cleanly (code 0) while a stopped request still runs in the background' {
         $result = Invoke-TestPwsh -TimeoutSec 200 -Script @'
+$ErrorActionPreference = 'Stop'  # a failing wait below ends the script before 'STOPPED'
 $s = Initialize-BridgePythonNet
 Use-BridgePython -State $s { param($x) $x.Types.PythonEngine::Exec("import time, bridge.protocol._dispatch as d`nd.OPS['sleep'] = lambda a, c: (time.sleep(float(a['seconds'])), {})[1]") }
 $ps = [powershell]::Create()
 $null = $ps.AddScript($args[0] + "`nInvoke-BridgePythonNet -Json '{""v"":1,""id"":2,""op"":""sleep"",""args"":{""seconds"":300}}'")
 $h = $ps.BeginInvoke()
-while ((Invoke-BridgePythonHostFunction -State $s -Name running -Argument '2') -ne '1') { Start-Sleep -Milliseconds 20 }  # it runs
+while ([MgBridge.PythonNetCall]::Invoke($s, 'running', '2') -ne '1') { Start-Sleep -Milliseconds 20 }  # it runs
 $ps.Stop()
 'STOPPED'
 '@.Replace('$args[0]', "'" + $script:ImportLine.Replace("'", "''") + "'")

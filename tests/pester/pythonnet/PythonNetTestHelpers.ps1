@@ -1,8 +1,7 @@
 # Shared by the pythonnet transport's tests: dot-source in BeforeAll.
 #
-# The transport's functions are dot-sourced straight from psmodule/pythonnet/ (they do
-# not need the rest of the module), so these tests run whether or not the module wires
-# the transport in. Python starts once per process, so anything about *how* it starts
+# The transport's functions are dot-sourced straight from psmodule/pythonnet/ (they need
+# only the module's DLL, for the call loop), so these tests drive the transport itself. Python starts once per process, so anything about *how* it starts
 # (which DLL, which interpreter, exit) runs in a child pwsh (Invoke-TestPwsh).
 
 $script:RepoRoot = (Resolve-Path (Join-Path $PSScriptRoot '../../..')).Path
@@ -10,11 +9,21 @@ $script:TransportDir = Join-Path $script:RepoRoot 'psmodule/pythonnet'
 $script:Pwsh = (Get-Process -Id $PID).Path
 if ($script:Pwsh -notmatch 'pwsh') { $script:Pwsh = (Get-Command pwsh).Source }
 
+# The transport's call loop is C# ([MgBridge.PythonNetCall], psmodule/custom/PythonNetCall.cs),
+# in the module's DLL: the module's loader compiles (or finds in its cache) the DLL the module
+# itself loads, so a child that imports the module afterwards gets the same assembly, not a
+# second copy of the type.
+if (-not ('MgBridge.PythonNetCall' -as [type])) {
+    Import-Module (Join-Path $script:RepoRoot 'psmodule/MgBridge.psd1') -ArgumentList pythonnet -PassThru -ErrorAction Stop | Remove-Module
+}
+$script:ModelsDll = ('MgBridge.PythonNetCall' -as [type]).Assembly.Location
+
 # The transport's functions, into the scope that dot-sources this file.
 foreach ($file in [System.IO.Directory]::GetFiles($script:TransportDir, '*.ps1')) { . $file }
 
 # The line a child pwsh (or a runspace) runs first to get the transport's functions.
-$script:ImportLine = "foreach (`$f in [System.IO.Directory]::GetFiles('$($script:TransportDir)', '*.ps1')) { . `$f }"
+$script:ImportLine = "[void][System.Reflection.Assembly]::LoadFrom('$($script:ModelsDll)'); " +
+    "foreach (`$f in [System.IO.Directory]::GetFiles('$($script:TransportDir)', '*.ps1')) { . `$f }"
 
 function Invoke-TestPwsh {
     # Run a script in a fresh 'pwsh -NoProfile -NonInteractive' and wait (at most
