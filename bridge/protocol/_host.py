@@ -1,8 +1,8 @@
 """The in-process host of MgBridge's pythonnet transport: protocol messages in pwsh's own process.
 
-The PowerShell side (``Invoke-BridgePythonNet``) imports this module once per pwsh
+The PowerShell side (``Initialize-BridgePythonNet``) imports this module once per pwsh
 process, right after ``PythonEngine.Initialize()`` and the ``sys.path`` set-up,
-and from then on calls only the functions below, each with the GIL held for the
+and from then on ``[MgBridge.PythonNetCall]`` calls only the functions below, each with the GIL held for the
 length of the call, with ``str`` arguments and a ``str`` result (nothing
 Python-typed ever reaches PowerShell)::
 

@@ -10,11 +10,12 @@ namespace MgBridge
         /// A failed response (ok false, empty streams) with the error table's
         /// <paramref name="errorId"/> and <paramref name="category"/>, as the core's responses
         /// decode (BridgeJson.Decode): each command turns it into its ErrorRecord.
+        /// <paramref name="type"/> is the failure's type name, the errorId when not given.
         /// </summary>
-        public static PSObject Error(object id, string errorId, string category, string message)
+        public static PSObject Error(object id, string errorId, string category, string message, string type = null)
         {
             var error = new PSObject();
-            error.Properties.Add(new PSNoteProperty("type", errorId));
+            error.Properties.Add(new PSNoteProperty("type", type ?? errorId));
             error.Properties.Add(new PSNoteProperty("errorId", errorId));
             error.Properties.Add(new PSNoteProperty("category", category));
             error.Properties.Add(new PSNoteProperty("message", message));

@@ -65,7 +65,7 @@ namespace MgBridge
             long id = BridgeRequestId.Next();
             object response = helper != null
                 ? HelperCall.Call(state, helper, message, id, cmdlet)
-                : CallInProcess(python, message, id, cmdlet);
+                : PythonNetCall.Send(python, message, id, cmdlet);
             if (response is PSObject record && LanguagePrimitives.IsTrue(record.Properties["ok"]?.Value) &&
                 Empty(record.Properties["warnings"]?.Value) && Empty(record.Properties["debug"]?.Value) &&
                 record.Properties["result"]?.Value is PSObject result &&
@@ -75,34 +75,6 @@ namespace MgBridge
             }
             // A stop (Ctrl+C) has nothing to output; an error or warnings: PowerShell's path reports them.
             return response ?? (object)false;
-        }
-
-        // Send-BridgePythonNetMessage's steps: the message with v and id, the host's answer
-        // decoded, device-code prompts shown as they come; null when the pipeline was stopped.
-        private static object CallInProcess(IDictionary python, Hashtable message, long id, PSCmdlet cmdlet)
-        {
-            message["v"] = 1;
-            message["id"] = id;
-            string answer = PythonNetCall.Run(python, BridgeJson.Encode(message), cmdlet, text =>
-            {
-                if (BridgeJson.Decode(text) is PSObject e && e.Properties["event"]?.Value as string == "prompt")
-                {
-                    HelperCall.WriteHost(cmdlet, e.Properties["message"]?.Value as string);
-                }
-            });
-            if (answer == null)
-            {
-                return null;
-            }
-            try
-            {
-                return BridgeJson.Decode(answer);
-            }
-            catch (Exception e)
-            {
-                return BridgeResponse.Error(id, "ProtocolError", "ProtocolError",
-                    "MgBridge could not read the in-process core's answer: " + e.Message);
-            }
         }
 
         private static bool Is(object preference, string name)

@@ -7,21 +7,18 @@
 // Python.Runtime.dll lives in a load context of its own, loaded at the first pythonnet call
 // (Initialize-BridgePythonNet), and this assembly cannot reference it at compile time.
 //
-// Self-contained on purpose (nothing else of MgBridge's): the transport's own tests load this
-// file alone beside psmodule/pythonnet/.
 namespace MgBridge
 {
     using System;
     using System.Collections;
-    using System.Collections.Generic;
     using System.Management.Automation;
     using System.Reflection;
     using System.Runtime.ExceptionServices;
-    using System.Text.Json;
 
     /// <summary>
-    /// One request through the in-process Python host: what Invoke-BridgePythonNet runs, and
-    /// CreateCall's pythonnet path.
+    /// One request through the in-process Python host: <see cref="Send"/> for a message
+    /// (Send-BridgePythonNetMessage, CreateCall's pythonnet path), <see cref="Call"/> for JSON
+    /// text (Invoke-BridgePythonNet).
     /// </summary>
     public static class PythonNetCall
     {
@@ -33,6 +30,39 @@ namespace MgBridge
         {
             return AppDomain.CurrentDomain.GetData(StateName) is IDictionary state &&
                 state["Initialized"] is bool initialized && initialized && state["Host"] != null ? state : null;
+        }
+
+        /// <summary>
+        /// Sends <paramref name="message"/> (op, args, debug; 'v' and 'id' are set here) through
+        /// the host in <paramref name="state"/> and returns the decoded answer, as the subprocess
+        /// transport's HelperCall.Call does: device-code prompts are shown as they come (what
+        /// Write-Host does), an answer that cannot be read is a ProtocolError response, and
+        /// null means <paramref name="cmdlet"/>'s pipeline was stopped first.
+        /// </summary>
+        public static object Send(IDictionary state, IDictionary message, long id, Cmdlet cmdlet)
+        {
+            message["v"] = 1;
+            message["id"] = id;
+            string answer = Run(state, BridgeJson.Encode(message), cmdlet, text =>
+            {
+                if (cmdlet != null && BridgeJson.Decode(text) is PSObject e && e.Properties["event"]?.Value as string == "prompt")
+                {
+                    HelperCall.WriteHost(cmdlet, e.Properties["message"]?.Value as string);
+                }
+            });
+            if (answer == null)
+            {
+                return null;
+            }
+            try
+            {
+                return BridgeJson.Decode(answer);
+            }
+            catch (Exception e)
+            {
+                return BridgeResponse.Error(id, "ProtocolError", "ProtocolError",
+                    "MgBridge could not read the in-process core's answer: " + e.Message);
+            }
         }
 
         /// <summary>
@@ -111,42 +141,21 @@ namespace MgBridge
             return HostFunctions.Of(state).Invoke(name, argument);
         }
 
+        // The host itself failed: an answer in the core's error shape, with the request's id
+        // when the message can be read.
         private static string InternalError(string json, Exception exception)
         {
             object id = null;
             try
             {
-                using (JsonDocument message = JsonDocument.Parse(json))
-                {
-                    if (message.RootElement.ValueKind == JsonValueKind.Object &&
-                        message.RootElement.TryGetProperty("id", out JsonElement value))
-                    {
-                        id = value.Clone();
-                    }
-                }
+                id = (BridgeJson.Decode(json) as PSObject)?.Properties["id"]?.Value;
             }
-            catch (JsonException)
+            catch (Exception)
             {
                 id = null;  // not JSON at all: the answer has no id to echo
             }
-            var answer = new Dictionary<string, object>
-            {
-                ["v"] = 1,
-                ["id"] = id,
-                ["ok"] = false,
-                ["error"] = new Dictionary<string, object>
-                {
-                    ["type"] = exception.GetType().Name,
-                    ["errorId"] = "InternalError",
-                    ["category"] = "NotSpecified",
-                    ["message"] = "Internal error in the pythonnet transport: " + exception.Message,
-                },
-                ["warnings"] = new object[0],
-                ["verbose"] = new object[0],
-                ["debug"] = new object[0],
-                ["messages"] = new object[0],
-            };
-            return JsonSerializer.Serialize(answer);
+            return BridgeJson.Encode(BridgeResponse.Error(id, "InternalError", "NotSpecified",
+                "Internal error in the pythonnet transport: " + exception.Message, exception.GetType().Name));
         }
 
         /// <summary>The host's functions and the Python.Runtime members that call them, found once.</summary>

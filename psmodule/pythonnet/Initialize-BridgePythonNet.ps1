@@ -3,7 +3,7 @@ function Initialize-BridgePythonNet {
     .SYNOPSIS
         Load Python.Runtime.dll and start the embedded Python once per pwsh process.
     .DESCRIPTION
-        Called by Invoke-BridgePythonNet on first use (never at Import-Module: it costs
+        Called by Get-BridgePythonNetReadyState on first use (never at Import-Module: it costs
         about half a second). Under a process-wide lock, so runspaces racing to be first
         initialize once:
 

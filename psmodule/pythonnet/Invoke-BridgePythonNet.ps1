@@ -40,15 +40,7 @@ function Invoke-BridgePythonNet {
         [Parameter(Mandatory, Position = 0)][AllowEmptyString()][string]$Json,
         [scriptblock]$OnEvent
     )
-    # Fast path: the process-wide state of a running Python, without a function call.
-    $state = [System.AppDomain]::CurrentDomain.GetData('MgBridge.PythonNet.State')
-    if ($null -eq $state -or -not $state.Initialized) { try {
-        $state = Initialize-BridgePythonNet
-    } catch {
-        $PSCmdlet.ThrowTerminatingError([System.Management.Automation.ErrorRecord]::new(
-            [System.InvalidOperationException]::new($_.Exception.Message, $_.Exception),
-            'MgBridgePythonNetUnavailable', [System.Management.Automation.ErrorCategory]::ResourceUnavailable, $null))
-    } }
+    $state = Get-BridgePythonNetReadyState
     # The loop (begin, step in slices, cancel on a stop) is [MgBridge.PythonNetCall]'s; null
     # means the pipeline was stopped, and PowerShell ends it at the next statement.
     [MgBridge.PythonNetCall]::Call($state, $Json, $PSCmdlet, $OnEvent)
