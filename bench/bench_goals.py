@@ -154,6 +154,25 @@ class Bench:
             self.installed_from = "a copy of psmodule/ (no dist/MgBridge.*.nupkg: run scripts/package)"
             shutil.copytree(REPO / "psmodule", folder / "MgBridge", symlinks=False)
 
+    def powershell_build(self) -> str:
+        """pwsh's version, its .NET, and whether its engine assembly is precompiled.
+
+        An engine shipped as IL only (as the dotnet global tool ships it) is JIT-compiled path by
+        path on first use, so every first call into PowerShell's parser, compiler and binders
+        costs milliseconds: what the import and cold-start ratios mostly measure then.
+        """
+        script = (
+            "$path = [psobject].Assembly.Location; $stream = [System.IO.File]::OpenRead($path); "
+            "try { $pe = [System.Reflection.PortableExecutable.PEReader]::new($stream); "
+            "$r2r = $pe.PEHeaders.CorHeader.ManagedNativeHeaderDirectory.Size -gt 0 } "
+            "finally { $stream.Dispose() }; "
+            "'{0}|{1}|{2}' -f $PSVersionTable.PSVersion, "
+            "[System.Runtime.InteropServices.RuntimeInformation]::FrameworkDescription, $r2r")
+        version, runtime, r2r = self.pwsh_run(["-c", script], capture=True)[2].strip().splitlines()[-1].split("|")
+        compiled = ("yes" if r2r == "True" else
+                    "no (IL only: each engine path is JIT-compiled the first time a process uses it)")
+        return f"pwsh {version} on {runtime}; System.Management.Automation precompiled (ReadyToRun): {compiled}"
+
     # -- running children ---------------------------------------------------------------------
 
     def run(self, argv: Sequence[str], extra: Optional[dict[str, str]] = None,
@@ -225,6 +244,29 @@ def _verdict(ok: bool) -> str:
     return "met" if ok else "NOT met"
 
 
+# How many methods the JIT compiles while a command runs (all threads), and its compile time:
+# printed beside the import and cold-start ratios, which measure mostly this on a pwsh whose
+# own assemblies are not precompiled (see Bench.powershell_build).
+_JIT_SCRIPT = (
+    "$n = [System.Runtime.JitInfo]::GetCompiledMethodCount($false); "
+    "$t = [System.Runtime.JitInfo]::GetCompilationTime($false).TotalMilliseconds; "
+    "{command}; "
+    "'{{0}} {{1}}' -f ([System.Runtime.JitInfo]::GetCompiledMethodCount($false) - $n), "
+    "([System.Runtime.JitInfo]::GetCompilationTime($false).TotalMilliseconds - $t)")
+
+
+def _jit_counts(b: Bench, command: str, extra: dict[str, str], runs: int = 3) -> tuple[int, float]:
+    """Median methods compiled and JIT milliseconds while ``command`` runs in a fresh pwsh."""
+    counts: list[int] = []
+    times: list[float] = []
+    for _ in range(runs):
+        out = b.pwsh_run(["-c", _JIT_SCRIPT.format(command=command)], extra, capture=True)[2]
+        methods, milliseconds = out.strip().splitlines()[-1].split()
+        counts.append(int(methods))
+        times.append(float(milliseconds))
+    return int(statistics.median(counts)), statistics.median(times)
+
+
 def goal_import(b: Bench) -> None:
     print("goal 1: pwsh -c \"Import-Module MgBridge\", whole process, vs the empty module "
           "(<= 1.10x)", flush=True)
@@ -239,6 +281,11 @@ def goal_import(b: Bench) -> None:
             print(f"  installed from {b.installed_from}")
         b.row("1", f"import MgBridge, {kind}", _ms(statistics.median(mod)),
               _ms(statistics.median(empty)), f"{ratio:.2f}x", _verdict(ratio <= 1.10))
+        mod_jit = _jit_counts(b, "Import-Module MgBridge", extra)
+        empty_jit = _jit_counts(b, "Import-Module MgBridgeBenchEmpty", extra)
+        b.row("1", f"  methods JIT-compiled by the import, {kind}",
+              f"{mod_jit[0]} ({mod_jit[1]:.0f} ms)", f"{empty_jit[0]} ({empty_jit[1]:.0f} ms)",
+              f"+{mod_jit[0] - empty_jit[0]}", "(info)")
 
 
 def goal_cold(b: Bench) -> None:
@@ -268,6 +315,12 @@ def goal_cold(b: Bench) -> None:
         b.row("2", f"cold start, {name}", _ms(statistics.median(cold)),
               _ms(statistics.median(bare)), f"{ratio:.2f}x",
               _verdict(ratio <= 2.0) if goal else "(info)")
+        if goal:
+            cold_jit = _jit_counts(b, f"& '{GOALS / 'cold_start.ps1'}' '{b.values}'", extra)
+            bare_jit = _jit_counts(b, "$null", extra)
+            b.row("2", "  methods JIT-compiled by the script",
+                  f"{cold_jit[0]} ({cold_jit[1]:.0f} ms)", f"{bare_jit[0]} ({bare_jit[1]:.0f} ms)",
+                  f"+{cold_jit[0] - bare_jit[0]}", "(info)")
         extra_mb = (statistics.median(cold_rss) - statistics.median(bare_rss)) / 1024
         b.row("6", f"peak RSS after first job, {name}",
               f"{statistics.median(cold_rss) / 1024:.0f} MB",
@@ -364,6 +417,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     load_before = _load()
     print(f"mgbridge goals benchmark; load average {load_before}; {os.cpu_count()} cores; "
           f"{args.pairs} pairs per ratio", flush=True)
+    print(f"  {b.powershell_build()}", flush=True)
     try:
         b.start_emulator()
         if "1" in goals:
