@@ -267,6 +267,15 @@ def _jit_counts(b: Bench, command: str, extra: dict[str, str], runs: int = 3) ->
     return int(statistics.median(counts)), statistics.median(times)
 
 
+def _jit_row(b: Bench, goal: str, what: str, command: str, yardstick: str,
+             extra: dict[str, str]) -> None:
+    """An information row: methods the JIT compiles for ``command`` beside ``yardstick``'s."""
+    ours = _jit_counts(b, command, extra)
+    theirs = _jit_counts(b, yardstick, extra)
+    b.row(goal, what, f"{ours[0]} ({ours[1]:.0f} ms)", f"{theirs[0]} ({theirs[1]:.0f} ms)",
+          f"+{ours[0] - theirs[0]}", "(info)")
+
+
 def goal_import(b: Bench) -> None:
     print("goal 1: pwsh -c \"Import-Module MgBridge\", whole process, vs the empty module "
           "(<= 1.10x)", flush=True)
@@ -281,11 +290,8 @@ def goal_import(b: Bench) -> None:
             print(f"  installed from {b.installed_from}")
         b.row("1", f"import MgBridge, {kind}", _ms(statistics.median(mod)),
               _ms(statistics.median(empty)), f"{ratio:.2f}x", _verdict(ratio <= 1.10))
-        mod_jit = _jit_counts(b, "Import-Module MgBridge", extra)
-        empty_jit = _jit_counts(b, "Import-Module MgBridgeBenchEmpty", extra)
-        b.row("1", f"  methods JIT-compiled by the import, {kind}",
-              f"{mod_jit[0]} ({mod_jit[1]:.0f} ms)", f"{empty_jit[0]} ({empty_jit[1]:.0f} ms)",
-              f"+{mod_jit[0] - empty_jit[0]}", "(info)")
+        _jit_row(b, "1", f"  methods JIT-compiled by the import, {kind}",
+                 "Import-Module MgBridge", "Import-Module MgBridgeBenchEmpty", extra)
 
 
 def goal_cold(b: Bench) -> None:
@@ -316,11 +322,8 @@ def goal_cold(b: Bench) -> None:
               _ms(statistics.median(bare)), f"{ratio:.2f}x",
               _verdict(ratio <= 2.0) if goal else "(info)")
         if goal:
-            cold_jit = _jit_counts(b, f"& '{GOALS / 'cold_start.ps1'}' '{b.values}'", extra)
-            bare_jit = _jit_counts(b, "$null", extra)
-            b.row("2", "  methods JIT-compiled by the script",
-                  f"{cold_jit[0]} ({cold_jit[1]:.0f} ms)", f"{bare_jit[0]} ({bare_jit[1]:.0f} ms)",
-                  f"+{cold_jit[0] - bare_jit[0]}", "(info)")
+            _jit_row(b, "2", "  methods JIT-compiled by the script",
+                     f"& '{GOALS / 'cold_start.ps1'}' '{b.values}'", "$null", extra)
         extra_mb = (statistics.median(cold_rss) - statistics.median(bare_rss)) / 1024
         b.row("6", f"peak RSS after first job, {name}",
               f"{statistics.median(cold_rss) / 1024:.0f} MB",
