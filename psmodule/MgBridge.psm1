@@ -149,6 +149,8 @@ $script:BridgeCacheProblem = $null
 $script:BridgeCache = Get-BridgeCacheDirectory
 $script:BridgeStamp = Get-BridgeSourceStamp
 Import-BridgeAssembly
+# The JIT's work of the last import, replayed on another core while this one runs (JitProfile.cs).
+[void][MgBridge.JitProfile]::Start()
 # Python starts now, in the background, before the functions are read (docs/performance.md,
 # cold start): the release build's loader does the same.
 [MgBridge.HelperLauncher]::StartAtImport([MgBridge.HelperLauncher]::SharedState(), $script:ModuleRoot, $script:BridgeRelease, $Transport)

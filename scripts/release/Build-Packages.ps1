@@ -110,6 +110,8 @@ Set-StrictMode -Version 3.0
 `$script:BridgeRelease = `$true
 # Loading the same path again (Import-Module -Force) returns the loaded assembly.
 [void][System.Reflection.Assembly]::LoadFrom([System.IO.Path]::Combine(`$PSScriptRoot, 'bin', 'MgBridge.Models.dll'))
+# The JIT's work of the last import, replayed on another core while this one runs (JitProfile.cs).
+[void][MgBridge.JitProfile]::Start()
 # Python starts now, in the background, before the functions are read.
 [MgBridge.HelperLauncher]::StartAtImport([MgBridge.HelperLauncher]::SharedState(), `$script:ModuleRoot, `$script:BridgeRelease, `$Transport)
 

@@ -6,6 +6,7 @@
 #               cannot be honoured warns.
 #   cache:      an unusable cache folder (MGBRIDGE_CACHE under a regular file, or a file)
 #               neither fails the import nor leaves a partial DLL; one warning names it.
+#   JIT profile: .NET's startup profile is recorded once per process, only where it belongs.
 BeforeDiscovery {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1')
     $script:Transport = Get-TestTransport
@@ -112,6 +113,63 @@ Describe 'An unusable cache folder' -ForEach @(if ($Transport -eq 'subprocess') 
         $text | Should -Not -Match 'Exception calling|MethodInvocationException'
         @(Get-ChildItem -Recurse -File $Scratch | Where-Object Name -Like '*.tmp*') | Should -BeNullOrEmpty
         [System.IO.File]::ReadAllText($File) | Should -Be 'not a folder'
+    }
+}
+
+# .NET's startup profile (psmodule/custom/JitProfile.cs): recorded from the import on, in
+# pwsh's own profile folder ($XDG_CACHE_HOME/powershell), once per process, only in pwsh's
+# non-interactive console, never with MGBRIDGE_JIT_PROFILE=0.
+Describe 'The JIT profile' -ForEach @(if ($Transport -eq 'subprocess') { @{} }) {
+    BeforeAll {
+        $script:Scratch = Join-Path ([System.IO.Path]::GetTempPath()) "mgbridge-jit-$PID"
+        # The module's own cache stays where it is (its DLL compiled once), whatever XDG_CACHE_HOME says.
+        $script:ModuleCache = if ($env:MGBRIDGE_CACHE) { $env:MGBRIDGE_CACHE } else {
+            $base = if ($env:XDG_CACHE_HOME) { $env:XDG_CACHE_HOME } else { Join-Path $HOME '.cache' }
+            Join-Path $base 'mgbridge'
+        }
+        function Invoke-Profiled {
+            # A fresh pwsh whose profile folder is a new one; returns the child's text and the files there.
+            param([string]$Script, [hashtable]$Environment = @{})
+            $cache = Join-Path $Scratch ([guid]::NewGuid().ToString('n'))
+            $null = New-Item -ItemType Directory -Force $cache
+            $text = Invoke-Child $Script (@{ XDG_CACHE_HOME = $cache; MGBRIDGE_CACHE = $ModuleCache } + $Environment)
+            $folder = Join-Path $cache 'powershell'
+            $files = if (Test-Path $folder) { @(Get-ChildItem -File $folder | ForEach-Object Name) } else { @() }
+            [pscustomobject]@{ Text = $text; Files = $files; Profile = Join-Path $folder 'StartupProfileData-MgBridge' }
+        }
+    }
+    AfterAll { Remove-Item -Recurse -Force $Scratch -ErrorAction SilentlyContinue }
+
+    It 'is recorded from the import on, beside pwsh''s own, and the module works' {
+        $run = Invoke-Profiled "Import-Module '$Manifest'; New-MgApplicationSynchronizationJob -ApplicationId a -TemplateId t -WhatIf; 'exit=ok'"
+        $run.Text | Should -Match 'What if: POST'
+        $run.Text | Should -Match 'exit=ok'
+        $run.Files | Should -Contain 'StartupProfileData-NonInteractive'
+        $run.Files | Should -Contain 'StartupProfileData-MgBridge'
+        (Get-Item $run.Profile).Length | Should -BeGreaterThan 0
+    }
+
+    It 'is started once per process: a second import, and a runspace''s, do not start it again' {
+        $script = "Import-Module '$Manifest'; Import-Module '$Manifest' -Force; " +
+            "`$ps = [powershell]::Create(); `$null = `$ps.AddScript(""Import-Module '$Manifest'; [MgBridge.JitProfile]::Start()""); " +
+            "'runspace=' + (`$ps.Invoke() -join ','); 'again=' + [MgBridge.JitProfile]::Start()"
+        $run = Invoke-Profiled $script
+        $run.Text | Should -Match 'runspace=False'
+        $run.Text | Should -Match 'again=False'
+        $run.Files | Should -Contain 'StartupProfileData-MgBridge'
+    }
+
+    It 'is not recorded with MGBRIDGE_JIT_PROFILE=0' {
+        $run = Invoke-Profiled "Import-Module '$Manifest'; 'exit=ok'" @{ MGBRIDGE_JIT_PROFILE = '0' }
+        $run.Text | Should -Match 'exit=ok'
+        $run.Files | Should -Contain 'StartupProfileData-NonInteractive'
+        $run.Files | Should -Not -Contain 'StartupProfileData-MgBridge'
+    }
+
+    It 'is left to pwsh in an interactive console (PSReadLine loaded)' {
+        $run = Invoke-Profiled "Import-Module PSReadLine; Import-Module '$Manifest'; 'exit=ok'"
+        $run.Text | Should -Match 'exit=ok'
+        $run.Files | Should -Not -Contain 'StartupProfileData-MgBridge'
     }
 }
 
