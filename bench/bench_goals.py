@@ -13,7 +13,8 @@ child process in time.
              built one, else a copy of ``psmodule/``). Goal <= 1.10.
 2. cold:     bench/goals/cold_start.ps1 (Import-Module, Add-MgEnvironment, Connect-MgGraph,
              one create), default transport, from the checkout / ``pwsh -c '$null'``. Goal
-             <= 2.0. Also shown: the installed package, and pythonnet.
+             <= 2.0. Also shown: the installed package, pythonnet, and the checkout with
+             ``MGBRIDGE_JIT_PROFILE=0`` (no startup profile).
 3. warm:     the median PowerShell call (bench/goals/warm_calls.ps1) / the median Python
              API call (bench/goals/warm_calls.py), same emulator. Goal <= 2.
 4. parallel: 200 creates, a plain loop / ``ForEach-Object -Parallel -ThrottleLimit 8``, with
@@ -70,6 +71,7 @@ class Bench:
         self.env = dict(os.environ)
         self.env["PYTHONPATH"] = str(REPO) + os.pathsep + self.env.get("PYTHONPATH", "")
         self.env.pop("MGBRIDGE_TRANSPORT", None)
+        self.env.pop("MGBRIDGE_JIT_PROFILE", None)
         # The module cache as after a user's first import (the DLL compiled once), but the
         # benchmark's own, so a run never depends on what another checkout left there.
         self.env["MGBRIDGE_CACHE"] = str(self.temp / "cache")
@@ -299,14 +301,18 @@ def goal_cold(b: Bench) -> None:
           "pwsh -c '$null' (<= 2.0x); goal 6: its peak RSS vs bare pwsh (<= +60 MB)", flush=True)
     # The goal's row: the checkout on the default transport. For information: the installed
     # package (no source stamp, its DLL precompiled; pointed at the checkout's .venv with
-    # $env:MGBRIDGE_PYTHON, as an installed module is pointed at its Python) and pythonnet.
-    runs: list[tuple[str, Optional[str]]] = [("checkout", None)]
+    # $env:MGBRIDGE_PYTHON, as an installed module is pointed at its Python) and pythonnet;
+    # and the checkout without .NET's startup profile (psmodule/custom/JitProfile.cs), to
+    # show what it saves in the same run.
+    runs: list[tuple[str, Optional[str], bool]] = [("checkout", None, True)]
     if not b.args.default_only:
-        runs += [("installed", None), ("checkout", "pythonnet")]
-    for kind, transport in runs:
+        runs += [("installed", None, True), ("checkout", "pythonnet", True), ("checkout", None, False)]
+    for kind, transport, profiled in runs:
         extra = {"PSModulePath": b.module_path(kind)}
         if transport:
             extra["MGBRIDGE_TRANSPORT"] = transport
+        if not profiled:
+            extra["MGBRIDGE_JIT_PROFILE"] = "0"
         if kind == "installed":
             extra["MGBRIDGE_PYTHON"] = b.python
         cold, bare, cold_rss, bare_rss = b.paired(
@@ -316,8 +322,9 @@ def goal_cold(b: Bench) -> None:
         if kind == "installed":
             print(f"  installed from {b.installed_from}")
         name = ", ".join(filter(None, [transport or "default transport",
-                                       "installed package" if kind == "installed" else None]))
-        goal = kind == "checkout" and not transport
+                                       "installed package" if kind == "installed" else None,
+                                       None if profiled else "JIT profile off"]))
+        goal = kind == "checkout" and not transport and profiled
         b.row("2", f"cold start, {name}", _ms(statistics.median(cold)),
               _ms(statistics.median(bare)), f"{ratio:.2f}x",
               _verdict(ratio <= 2.0) if goal else "(info)")

@@ -18,14 +18,20 @@ namespace MgBridge
     /// Only in pwsh's own non-interactive console: another host's profile is that host's to
     /// manage, and an interactive pwsh (PSReadLine loaded) keeps recording its own. Once per
     /// process (runspaces importing the module again would cut the recording short).
-    /// $env:MGBRIDGE_JIT_PROFILE = '0' turns it off. The file is
-    /// StartupProfileData-MgBridge in pwsh's profile folder (~/.cache/powershell); a stale or
-    /// unreadable one only costs the background thread its work.
+    /// $env:MGBRIDGE_JIT_PROFILE = '0' turns it off. The file (FileName) is in pwsh's profile
+    /// folder (~/.cache/powershell); a stale or unreadable one only costs the background
+    /// thread its work. pwsh's own profile is the last pwsh process's, so it replays a script
+    /// only when that same script ran last; this one survives other pwsh processes in between.
     /// </remarks>
     public static class JitProfile
     {
-        /// <summary>The profile's file name, beside pwsh's own StartupProfileData-* files.</summary>
-        public const string Name = "StartupProfileData-MgBridge";
+        /// <summary>
+        /// The profile's file name, beside pwsh's own StartupProfileData-* files: one per
+        /// assembly version (the release DLL carries the package version, a checkout's 0.0.0.0),
+        /// since a profile names the DLL it was recorded with, and the replay waits for that one.
+        /// </summary>
+        public static string FileName { get; } =
+            "StartupProfileData-MgBridge-" + typeof(JitProfile).Assembly.GetName().Version;
 
         private static int _started;
 
@@ -35,7 +41,7 @@ namespace MgBridge
             if (Environment.GetEnvironmentVariable("MGBRIDGE_JIT_PROFILE") == "0") return false;
             if (Assembly.GetEntryAssembly()?.GetName().Name != "pwsh" || InteractiveConsole()) return false;
             if (Interlocked.Exchange(ref _started, 1) == 1) return false;
-            ProfileOptimization.StartProfile(Name);
+            ProfileOptimization.StartProfile(FileName);
             return true;
         }
 

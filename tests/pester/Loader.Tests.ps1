@@ -135,7 +135,9 @@ Describe 'The JIT profile' -ForEach @(if ($Transport -eq 'subprocess') { @{} }) 
             $text = Invoke-Child $Script (@{ XDG_CACHE_HOME = $cache; MGBRIDGE_CACHE = $ModuleCache } + $Environment)
             $folder = Join-Path $cache 'powershell'
             $files = if (Test-Path $folder) { @(Get-ChildItem -File $folder | ForEach-Object Name) } else { @() }
-            [pscustomobject]@{ Text = $text; Files = $files; Profile = Join-Path $folder 'StartupProfileData-MgBridge' }
+            # The module's profile: StartupProfileData-MgBridge-<its DLL's version>.
+            $profiles = @($files | Where-Object { $_ -like 'StartupProfileData-MgBridge-*' })
+            [pscustomobject]@{ Text = $text; Files = $files; Profiles = $profiles; Folder = $folder }
         }
     }
     AfterAll { Remove-Item -Recurse -Force $Scratch -ErrorAction SilentlyContinue }
@@ -145,8 +147,9 @@ Describe 'The JIT profile' -ForEach @(if ($Transport -eq 'subprocess') { @{} }) 
         $run.Text | Should -Match 'What if: POST'
         $run.Text | Should -Match 'exit=ok'
         $run.Files | Should -Contain 'StartupProfileData-NonInteractive'
-        $run.Files | Should -Contain 'StartupProfileData-MgBridge'
-        (Get-Item $run.Profile).Length | Should -BeGreaterThan 0
+        $run.Profiles | Should -HaveCount 1
+        $run.Profiles[0] | Should -Match '^StartupProfileData-MgBridge-\d+\.\d+\.\d+\.\d+$'
+        (Get-Item (Join-Path $run.Folder $run.Profiles[0])).Length | Should -BeGreaterThan 0
     }
 
     It 'is started once per process: a second import, and a runspace''s, do not start it again' {
@@ -156,20 +159,20 @@ Describe 'The JIT profile' -ForEach @(if ($Transport -eq 'subprocess') { @{} }) 
         $run = Invoke-Profiled $script
         $run.Text | Should -Match 'runspace=False'
         $run.Text | Should -Match 'again=False'
-        $run.Files | Should -Contain 'StartupProfileData-MgBridge'
+        $run.Profiles | Should -HaveCount 1
     }
 
     It 'is not recorded with MGBRIDGE_JIT_PROFILE=0' {
         $run = Invoke-Profiled "Import-Module '$Manifest'; 'exit=ok'" @{ MGBRIDGE_JIT_PROFILE = '0' }
         $run.Text | Should -Match 'exit=ok'
         $run.Files | Should -Contain 'StartupProfileData-NonInteractive'
-        $run.Files | Should -Not -Contain 'StartupProfileData-MgBridge'
+        $run.Profiles | Should -BeNullOrEmpty
     }
 
     It 'is left to pwsh in an interactive console (PSReadLine loaded)' {
         $run = Invoke-Profiled "Import-Module PSReadLine; Import-Module '$Manifest'; 'exit=ok'"
         $run.Text | Should -Match 'exit=ok'
-        $run.Files | Should -Not -Contain 'StartupProfileData-MgBridge'
+        $run.Profiles | Should -BeNullOrEmpty
     }
 }
 
