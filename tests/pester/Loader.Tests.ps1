@@ -122,11 +122,9 @@ Describe 'An unusable cache folder' -ForEach @(if ($Transport -eq 'subprocess') 
 Describe 'The JIT profile' -ForEach @(if ($Transport -eq 'subprocess') { @{} }) {
     BeforeAll {
         $script:Scratch = Join-Path ([System.IO.Path]::GetTempPath()) "mgbridge-jit-$PID"
-        # The module's own cache stays where it is (its DLL compiled once), whatever XDG_CACHE_HOME says.
-        $script:ModuleCache = if ($env:MGBRIDGE_CACHE) { $env:MGBRIDGE_CACHE } else {
-            $base = if ($env:XDG_CACHE_HOME) { $env:XDG_CACHE_HOME } else { Join-Path $HOME '.cache' }
-            Join-Path $base 'mgbridge'
-        }
+        # The module's own cache stays where it is (its DLL compiled once), whatever XDG_CACHE_HOME
+        # says: the folder the module itself chooses here (Get-BridgeCacheDirectory, MgBridge.psm1).
+        $script:ModuleCache = (Invoke-Child "& (Import-Module '$Manifest' -PassThru) { Get-BridgeCacheDirectory }").Trim()
         function Invoke-Profiled {
             # A fresh pwsh whose profile folder is a new one; returns the child's text and the files there.
             param([string]$Script, [hashtable]$Environment = @{})
